@@ -1,0 +1,78 @@
+/*
+ * ir_builder.c — creating IR blocks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/ir.h"
+
+ir_block *ir_block_new(uint64_t pc)
+{
+    ir_block *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->pc = pc;
+    b->end_pc = pc;
+    return b;
+}
+
+void ir_block_free(ir_block *b)
+{
+    if (!b)
+        return;
+    free(b->insns);
+    free(b);
+}
+
+/* Out of memory while building IR is not recoverable in a useful way. */
+static void ir_oom(void)
+{
+    fputs("liftvm: out of memory building IR\n", stderr);
+    abort();
+}
+
+ir_val ir_emit(ir_block *b, ir_op op, ir_val a, ir_val bb, ir_val c, int64_t imm)
+{
+    if (b->n_insns == b->cap) {
+        uint32_t cap = b->cap ? b->cap * 2 : 64;
+        ir_insn *n = realloc(b->insns, cap * sizeof *n);
+        if (!n)
+            ir_oom();
+        b->insns = n;
+        b->cap = cap;
+    }
+    ir_val d = IR_NONE;
+    if (ir_op_table[op].has_dst) {
+        if (b->n_temps >= IR_MAX_TEMPS) {
+            fputs("liftvm: IR block has too many temps\n", stderr);
+            abort();
+        }
+        d = (ir_val)++b->n_temps;
+    }
+    b->insns[b->n_insns++] = (ir_insn){.op = (uint8_t)op, .d = d, .a = a, .b = bb, .c = c, .imm = imm};
+    return d;
+}
+
+ir_val ir_const(ir_block *b, int64_t imm) { return ir_emit(b, IR_CONST, 0, 0, 0, imm); }
+ir_val ir_get(ir_block *b, size_t off) { return ir_emit(b, IR_GET, 0, 0, 0, (int64_t)off); }
+void ir_put(ir_block *b, size_t off, ir_val v) { ir_emit(b, IR_PUT, v, 0, 0, (int64_t)off); }
+ir_val ir_bin(ir_block *b, ir_op op, ir_val x, ir_val y) { return ir_emit(b, op, x, y, 0, 0); }
+ir_val ir_un(ir_block *b, ir_op op, ir_val x) { return ir_emit(b, op, x, 0, 0, 0); }
+
+void ir_block_truncate(ir_block *b, uint32_t n)
+{
+    if (n < b->n_insns)
+        b->n_insns = n;
+}
+
+bool ir_block_is_closed(const ir_block *b)
+{
+    if (b->n_insns == 0)
+        return false;
+    switch ((ir_op)b->insns[b->n_insns - 1].op) {
+    case IR_JMP: case IR_JMPR: case IR_SYSCALL: case IR_TRAP: case IR_FENCEI:
+        return true;
+    default:
+        return false;
+    }
+}
