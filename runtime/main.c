@@ -1,0 +1,216 @@
+/*
+ * main.c — the liftvm command line (qemu-user conventions).
+ *
+ *   liftvm [options] PROGRAM [ARGS...]
+ *
+ * Every option has an environment twin (LIFTVM_*), read first so the
+ * command line wins.  Options stop at the first non-option argument, which
+ * is the guest program; everything after it belongs to the guest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/linux/rt_linux.h"
+#include "runtime/rt_exec.h"
+#include "runtime/rt_log.h"
+
+extern char **environ;
+
+static void usage(FILE *f) {
+    fprintf(
+        f, "usage: liftvm [options] PROGRAM [ARGS...]\n"
+           "Runs a riscv64 Linux program on this host.\n"
+           "\n"
+           "Options (environment twin in brackets):\n"
+           "  -L SYSROOT   look for the ELF interpreter under SYSROOT first  [LIFTVM_LD_PREFIX]\n"
+           "  -E VAR=VAL   set VAR in the guest environment                 [LIFTVM_SET_ENV, "
+           "comma-separated]\n"
+           "  -U VAR       remove VAR from the guest environment            [LIFTVM_UNSET_ENV, "
+           "comma-separated]\n"
+           "  -0 ARGV0     pass ARGV0 as the guest's argv[0]                [LIFTVM_ARGV0]\n"
+           "  -d LIST      enable log categories (-d help lists them)       [LIFTVM_LOG]\n"
+           "  -D FILE      write logs to FILE instead of stderr             [LIFTVM_LOG_FILENAME]\n"
+           "  -h, --help   show this help\n"
+           "  --version    show the version\n"
+           "\n"
+           "The guest environment is liftvm's own, minus LIFTVM_* variables, after -E/-U.\n"
+           "Exit status: the guest's exit status; a guest killed by a signal kills liftvm\n"
+           "with the same signal; 1 if liftvm cannot start the program (bad usage, missing\n"
+           "file, unsupported or malformed ELF), with one line on stderr saying why.\n");
+}
+
+/* The guest environment under construction. */
+typedef struct env_list {
+    char **v;
+    size_t n, cap;
+} env_list;
+
+static void env_remove(env_list *e, const char *name, size_t len) {
+    for (size_t i = 0; i < e->n;) {
+        if (strncmp(e->v[i], name, len) == 0 && e->v[i][len] == '=') {
+            memmove(&e->v[i], &e->v[i + 1], (e->n - i) * sizeof *e->v); /* keeps the NULL */
+            e->n--;
+        } else
+            i++;
+    }
+}
+
+static void env_add(env_list *e, char *entry) {
+    if (e->n + 2 > e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 64;
+        e->v = realloc(e->v, e->cap * sizeof *e->v);
+        if (!e->v) {
+            fprintf(stderr, "liftvm: out of memory\n");
+            exit(1);
+        }
+    }
+    e->v[e->n++] = entry;
+    e->v[e->n] = NULL;
+}
+
+static int env_set(env_list *e, const char *assign) {
+    const char *eq = strchr(assign, '=');
+    if (!eq || eq == assign) {
+        fprintf(stderr, "liftvm: -E expects VAR=VALUE, got '%s'\n", assign);
+        return -1;
+    }
+    env_remove(e, assign, (size_t)(eq - assign));
+    env_add(e, strdup(assign));
+    return 0;
+}
+
+/* Applies a comma-separated list of -E or -U items. */
+static int env_apply_list(env_list *e, const char *list, bool set) {
+    char *copy = strdup(list), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+        if (set)
+            rc = env_set(e, t);
+        else
+            env_remove(e, t, strlen(t));
+    }
+    free(copy);
+    return rc;
+}
+
+typedef struct options {
+    const char *sysroot;
+    const char *argv0;
+    const char *logfile;
+    env_list env;
+} options;
+
+/* Handles one option with its argument; returns 0, 1 to exit successfully
+ * (help), or -1 on error. */
+static int apply_option(options *o, char opt, const char *arg) {
+    switch (opt) {
+    case 'L':
+        o->sysroot = arg;
+        return 0;
+    case 'E':
+        return env_set(&o->env, arg);
+    case 'U':
+        env_remove(&o->env, arg, strlen(arg));
+        return 0;
+    case '0':
+        o->argv0 = arg;
+        return 0;
+    case 'd':
+        if (rt_log_parse(arg) != 0)
+            return -1;
+        return strstr(arg, "help") ? 1 : 0;
+    case 'D':
+        o->logfile = arg;
+        return 0;
+    }
+    return -1;
+}
+
+static int read_env_twins(options *o) {
+    const char *v;
+    if ((v = getenv("LIFTVM_LD_PREFIX")) && *v)
+        o->sysroot = v;
+    if ((v = getenv("LIFTVM_SET_ENV")) && *v && env_apply_list(&o->env, v, true) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_UNSET_ENV")) && *v)
+        env_apply_list(&o->env, v, false);
+    if ((v = getenv("LIFTVM_ARGV0")) && *v)
+        o->argv0 = v;
+    if ((v = getenv("LIFTVM_LOG")) && *v && rt_log_parse(v) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_LOG_FILENAME")) && *v)
+        o->logfile = v;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    options o = {0};
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, "LIFTVM_", 7) != 0)
+            env_add(&o.env, *e);
+    env_add(&o.env, NULL);
+    o.env.n--; /* keep the array NULL-terminated even when empty */
+    if (read_env_twins(&o) != 0)
+        return 1;
+
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == 0)
+            break;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0 || strcmp(a, "-version") == 0) {
+            printf("liftvm %s\n", LIFTVM_VERSION);
+            return 0;
+        }
+        if (a[2] == 0 && strchr("LEU0dD", a[1])) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "liftvm: option %s needs an argument (try -h)\n", a);
+                return 1;
+            }
+            int r = apply_option(&o, a[1], argv[++i]);
+            if (r != 0)
+                return r > 0 ? 0 : 1;
+            continue;
+        }
+        fprintf(stderr, "liftvm: unknown option %s (try -h)\n", a);
+        return 1;
+    }
+    if (i >= argc) {
+        fprintf(stderr, "liftvm: no program given\n");
+        usage(stderr);
+        return 1;
+    }
+    if (o.logfile && rt_log_open(o.logfile) != 0) {
+        fprintf(stderr, "liftvm: cannot open log file %s: %m\n", o.logfile);
+        return 1;
+    }
+
+    const char *prog = argv[i];
+    char **gargv = &argv[i];
+    int gargc = argc - i;
+    if (o.argv0)
+        gargv[0] = (char *)o.argv0;
+
+    rt_proc p = {0};
+    p.sysroot = o.sysroot;
+    p.exe_path = prog;
+    char err[512];
+    if (rt_elf_load(&p, prog, err, sizeof err) != 0) {
+        fprintf(stderr, "liftvm: %s\n", err);
+        return 1;
+    }
+    if (rt_stack_setup(&p, gargc, gargv, o.env.v, err, sizeof err) != 0) {
+        fprintf(stderr, "liftvm: %s: %s\n", prog, err);
+        return 1;
+    }
+    return rt_run(&p);
+}

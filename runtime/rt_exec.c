@@ -1,0 +1,279 @@
+/*
+ * rt_exec.c — the dispatcher loop and guest fault handling.
+ *
+ *   ┌─► pc = state.pc ─► block cache ──miss──► frontend decode (+ -d in_asm, ir)
+ *   │                        │ hit                    │
+ *   │                        ▼                        ▼
+ *   │               ir_interp_run(block) ◄────────── insert
+ *   │                        │
+ *   └── NEXT ◄───────────────┤── SYSCALL ─► rt_linux_syscall (exit ends the loop)
+ *                            ├── FLUSH   ─► drop every cached block (fence.i)
+ *                            └── TRAP    ─► guest signal
+ *
+ * Guest loads and stores are plain host accesses at mmu_base + addr; pages
+ * the guest may not touch are protected on the host.  A host SIGSEGV/SIGBUS
+ * whose address lies in the guest's reserved range is therefore a guest
+ * memory fault: the handler (on an alternate stack) siglongjmps back here,
+ * and the fault is reported at the state's pc, which the IR keeps at the
+ * current guest instruction.  A host fault anywhere else is a liftvm bug.
+ *
+ * There are no guest signal handlers yet: a guest signal prints one line and
+ * kills liftvm with the same signal, as the guest would have died natively.
+ */
+#include "runtime/rt_exec.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "runtime/rt_blockcache.h"
+#include "runtime/rt_log.h"
+
+#define MAX_BLOCK_INSNS 64
+
+/* Where a host fault in guest memory jumps to, and what it saw. */
+static struct {
+    const mmu_space *mm;
+    sigjmp_buf jb;
+    volatile sig_atomic_t armed;
+    volatile uint64_t addr; /* guest address */
+    volatile int signo;
+    volatile int write; /* 1 store, 0 load, -1 unknown */
+} host_fault;
+
+/* Async-signal-safe hex formatting for the internal-error message. */
+static size_t fmt_hex(char *buf, uint64_t v) {
+    char tmp[16];
+    size_t n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (size_t i = 0; i < n; i++)
+        buf[2 + i] = tmp[n - 1 - i];
+    return n + 2;
+}
+
+static void on_host_fault(int sig, siginfo_t *si, void *ucv) {
+    if (host_fault.armed && host_fault.mm && mmu_owns_host_addr(host_fault.mm, si->si_addr)) {
+        host_fault.addr = (uint64_t)((uint8_t *)si->si_addr - mmu_base(host_fault.mm));
+        host_fault.signo = sig;
+        host_fault.write = -1;
+#if defined(__x86_64__)
+        /* Page-fault error code bit 1: the access was a write. */
+        const ucontext_t *uc = ucv;
+        host_fault.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+#else
+        (void)ucv;
+#endif
+        host_fault.armed = 0;
+        siglongjmp(host_fault.jb, 1);
+    }
+    char msg[96];
+    size_t n = 0;
+    const char *head = sig == SIGBUS ? "liftvm: internal error: host SIGBUS at "
+                                     : "liftvm: internal error: host SIGSEGV at ";
+    memcpy(msg, head, strlen(head));
+    n = strlen(head);
+    n += fmt_hex(msg + n, (uint64_t)(uintptr_t)si->si_addr);
+    msg[n++] = '\n';
+    ssize_t w = write(STDERR_FILENO, msg, n);
+    (void)w;
+    signal(SIGABRT, SIG_DFL);
+    abort();
+}
+
+static void install_fault_handler(const mmu_space *mm) {
+    static bool done;
+    host_fault.mm = mm;
+    if (done)
+        return;
+    done = true;
+    stack_t ss = {.ss_size = 1 << 16};
+    ss.ss_sp = malloc(ss.ss_size);
+    if (ss.ss_sp)
+        sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_host_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Prints "liftvm: guest killed by SIG... (why) at pc 0x..." and dies of sig,
+ * without a core dump, so the parent sees the same death as natively. */
+static _Noreturn void guest_killed(int sig, const char *why, uint64_t pc) {
+    fprintf(stderr, "liftvm: guest killed by SIG%s (%s) at pc 0x%lx\n", sigabbrev_np(sig), why, pc);
+    fflush(stderr);
+    if (rt_log_file)
+        fflush(rt_log_file);
+    struct rlimit rl = {0, 0};
+    setrlimit(RLIMIT_CORE, &rl);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/* Describes a memory fault at guest address addr for the kill message. */
+static void describe_access(const rt_proc *p, char *buf, size_t n, const char *what, int need,
+                            uint64_t addr) {
+    int prot = mmu_page_prot(p->mm, addr);
+    const char *state = prot < 0        ? "unmapped"
+                        : need == MMU_W ? "read-only"
+                        : need == MMU_X ? "non-executable"
+                                        : "unreadable";
+    if (prot >= 0 && (prot & need))
+        state = "protected";
+    snprintf(buf, n, "%s %s address 0x%lx", what, state, addr);
+}
+
+/* A trap the guest cannot handle (no guest signal handlers yet). */
+static _Noreturn void guest_trap(const rt_proc *p, ir_trap trap, uint64_t addr) {
+    uint64_t pc = ((const ir_state_head *)p->cpu)->pc;
+    char why[160];
+    switch (trap) {
+    case IR_TRAP_ILLEGAL:
+        guest_killed(SIGILL, "illegal instruction", pc);
+    case IR_TRAP_BREAKPOINT:
+        guest_killed(SIGTRAP, "breakpoint", pc);
+    case IR_TRAP_FETCH_FAULT:
+        describe_access(p, why, sizeof why, "instruction fetch from", MMU_X, addr ? addr : pc);
+        guest_killed(SIGSEGV, why, pc);
+    case IR_TRAP_LOAD_FAULT:
+        describe_access(p, why, sizeof why, "load from", MMU_R, addr);
+        guest_killed(SIGSEGV, why, pc);
+    case IR_TRAP_STORE_FAULT:
+        describe_access(p, why, sizeof why, "store to", MMU_W, addr);
+        guest_killed(SIGSEGV, why, pc);
+    case IR_TRAP_MISALIGNED:
+        snprintf(why, sizeof why, "misaligned atomic access at 0x%lx", addr);
+        guest_killed(SIGBUS, why, pc);
+    default:
+        snprintf(why, sizeof why, "unknown trap %d", (int)trap);
+        guest_killed(SIGILL, why, pc);
+    }
+}
+
+/* A host fault inside the guest range, caught by on_host_fault. */
+static _Noreturn void guest_host_fault(const rt_proc *p) {
+    uint64_t pc = ((const ir_state_head *)p->cpu)->pc;
+    char why[160];
+    if (host_fault.signo == SIGBUS) {
+        snprintf(why, sizeof why, "access beyond the end of a mapped file at 0x%lx",
+                 (uint64_t)host_fault.addr);
+        guest_killed(SIGBUS, why, pc);
+    }
+    if (host_fault.write < 0)
+        snprintf(why, sizeof why, "access to unmapped or protected address 0x%lx",
+                 (uint64_t)host_fault.addr);
+    else if (host_fault.write)
+        describe_access(p, why, sizeof why, "store to", MMU_W, host_fault.addr);
+    else
+        describe_access(p, why, sizeof why, "load from", MMU_R, host_fault.addr);
+    guest_killed(SIGSEGV, why, pc);
+}
+
+static bool fetch_parcel(void *ctx, uint64_t addr, uint16_t *out) {
+    return mmu_fetch16(ctx, addr, out);
+}
+
+static void log_new_block(const rt_proc *p, const ir_block *b) {
+    if (rt_log_on(RT_LOG_IN_ASM)) {
+        rt_logf("IN:\n");
+        char text[128];
+        for (uint64_t pc = b->pc; pc < b->end_pc;) {
+            unsigned len = p->arch->disasm(pc, fetch_parcel, p->mm, text, sizeof text);
+            if (len == 0)
+                break;
+            rt_logf("0x%016lx:  %s\n", pc, text);
+            pc += len;
+        }
+        rt_logf("\n");
+    }
+    if (rt_log_on(RT_LOG_IR)) {
+        ir_print_block(rt_log_file ? rt_log_file : stderr, b);
+        rt_logf("\n");
+    }
+}
+
+/* Decodes the block at pc and caches it; a malformed block is a frontend bug. */
+static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
+    ir_block *b = p->arch->decode_block(pc, fetch_parcel, p->mm, MAX_BLOCK_INSNS);
+    if (!b || !rt_bcache_insert(cache, b)) {
+        fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
+        exit(1);
+    }
+    char msg[256];
+    const char *bad = ir_verify(b, msg, sizeof msg);
+    if (bad) {
+        fprintf(stderr, "liftvm: internal error: invalid IR for the block at 0x%lx: %s\n", pc, bad);
+        ir_print_block(stderr, b);
+        abort();
+    }
+    log_new_block(p, b);
+    return b;
+}
+
+/* The loop proper; returns the exit status when the guest exits. */
+static int dispatch(rt_proc *p, rt_bcache *cache) {
+    ir_state_head *head = p->cpu;
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
+    for (;;) {
+        uint64_t pc = head->pc;
+        ir_block *b = rt_bcache_lookup(cache, pc);
+        if (!b)
+            b = translate(p, cache, pc);
+        b->exec_count++;
+        if (rt_log_on(RT_LOG_EXEC))
+            rt_logf("exec 0x%lx\n", pc);
+        ir_exit ex = ir_interp_run(b, p->cpu, &mem);
+        switch (ex.kind) {
+        case IR_EXIT_NEXT:
+            break;
+        case IR_EXIT_SYSCALL:
+            if (!rt_linux_syscall(p))
+                return p->exit_status & 0xff;
+            break;
+        case IR_EXIT_FLUSH:
+            rt_bcache_flush(cache);
+            break;
+        case IR_EXIT_TRAP:
+            guest_trap(p, ex.trap, ex.addr);
+        default:
+            fprintf(stderr, "liftvm: internal error: unknown block exit %d at 0x%lx\n",
+                    (int)ex.kind, head->pc);
+            abort();
+        }
+    }
+}
+
+int rt_run(rt_proc *p) {
+    rt_bcache *cache = rt_bcache_new();
+    if (!cache) {
+        fprintf(stderr, "liftvm: out of memory\n");
+        return 1;
+    }
+    install_fault_handler(p->mm);
+    if (sigsetjmp(host_fault.jb, 1) != 0)
+        guest_host_fault(p);
+    host_fault.armed = 1;
+    int status = dispatch(p, cache);
+    host_fault.armed = 0;
+    rt_bcache_free(cache);
+    if (rt_log_file)
+        fflush(rt_log_file);
+    return status;
+}

@@ -1,0 +1,15 @@
+/*
+ * rt_exec.h — the dispatcher: runs a loaded guest process to its end.
+ */
+#ifndef LIFTVM_RT_EXEC_H
+#define LIFTVM_RT_EXEC_H
+
+#include "runtime/linux/rt_linux.h"
+
+/* Runs p (loaded, stack set up) until it exits; returns its exit status
+ * (exit_group status & 0xff).  A guest killed by a signal it does not handle
+ * kills liftvm with the same signal after one line on stderr, so this does
+ * not return then. */
+int rt_run(rt_proc *p);
+
+#endif
