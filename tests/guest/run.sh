@@ -20,7 +20,8 @@
 #   libs:     extra link flags for both (e.g. -lm)
 #   rvlibs:   extra link flags for the riscv64 builds only (e.g. -latomic)
 #   dynamic:  yes -> also build and run a dynamically linked riscv64 binary
-#   args:     program arguments; @TMP@ becomes a fresh empty directory
+#   args:     program arguments as shell words (quotes work); @TMP@ becomes
+#             a fresh empty directory
 #   env:      VAR=value pairs put into the program's environment
 #   status:   the exit status every build must end with (e.g. 134 = SIGABRT)
 #
@@ -91,13 +92,15 @@ selected() {
 run_one() {
     local out=$1 src=$2
     shift 2
-    local args_meta env_meta arg tmpdir status
+    local args_meta env_meta i tmpdir status
     local -a args=() envs=()
     args_meta=$(meta "$src" args)
     env_meta=$(meta "$src" env)
     tmpdir=$(mktemp -d "$SCRATCH/tmp/run.XXXXXX")
-    for arg in $args_meta; do
-        args+=("${arg//@TMP@/$tmpdir/d}")
+    # The args line is shell words (quotes allowed); it is our own source.
+    eval "args=($args_meta)"
+    for i in "${!args[@]}"; do
+        args[i]=${args[i]//@TMP@/$tmpdir/d}
     done
     mkdir -p "$tmpdir/d" "$tmpdir/cwd"
     read -r -a envs <<< "$env_meta"
