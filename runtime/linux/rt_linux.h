@@ -36,6 +36,10 @@ typedef struct rt_proc {
 
     bool exited;
     int exit_status;        /* exit_group status */
+
+    /* Syscall-layer state (signal actions, tid address, file mappings...),
+     * private to runtime/linux/syscall*.c; created on the first syscall. */
+    struct rt_sys_state *sys;
 } rt_proc;
 
 /* Loader (elf_load.c): maps the program (and its PT_INTERP under sysroot)

@@ -1,0 +1,252 @@
+/*
+ * syscall.c — the Linux syscall dispatcher for user mode.
+ *
+ * One table indexed by syscall number holds the handler, the argument kinds
+ * strace uses to print the call and the kind of its result.  A number with
+ * no handler returns -ENOSYS and is reported under -d unimp.  The handlers
+ * live in one file per concern (see syscall_priv.h).
+ */
+#include "runtime/linux/syscall_priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sys_entry {
+    rt_sys_fn fn;
+    const char *args; /* strace argument kinds, one letter each (syscall_strace.c) */
+    char ret;         /* result kind: 'd' decimal, 'x' hex, 'o' octal, 'n' none */
+} sys_entry;
+
+#define S(name, args, ret) [RT_NR_##name] = {rt_sys_##name, args, ret}
+
+/* Argument kinds: d int, l long, u unsigned, x hex, p pointer, s path,
+ * D dirfd, o O_* flags, C mode if the previous O_* flags create a file,
+ * m mode, a access mode, b buffer of next-arg bytes, r buffer of result bytes, P prot, M mmap flags, A AT_* flags, S signal, F fcntl cmd,
+ * I ioctl cmd, f futex op, c clock, R rlimit resource, W whence,
+ * h sigprocmask how. */
+static const sys_entry table[RT_NR_LIMIT] = {
+    /* files */
+    S(openat, "DsoC", 'd'),
+    S(close, "d", 'd'),
+    S(close_range, "ddx", 'd'),
+    S(read, "dru", 'd'),
+    S(write, "dbu", 'd'),
+    S(readv, "dpd", 'd'),
+    S(writev, "dpd", 'd'),
+    S(pread64, "drul", 'd'),
+    S(pwrite64, "dbul", 'd'),
+    S(preadv, "dpdl", 'd'),
+    S(pwritev, "dpdl", 'd'),
+    S(preadv2, "dpdlxx", 'd'),
+    S(pwritev2, "dpdlxx", 'd'),
+    S(lseek, "dlW", 'd'),
+    S(dup, "d", 'd'),
+    S(dup3, "ddo", 'd'),
+    S(fcntl, "dFx", 'd'),
+    S(ioctl, "dIx", 'd'),
+    S(pipe2, "po", 'd'),
+    S(sendfile, "ddpu", 'd'),
+    S(copy_file_range, "dpdpux", 'd'),
+    S(ppoll, "pdppu", 'd'),
+    S(pselect6, "dpppp", 'd'),
+    S(flock, "dx", 'd'),
+    S(fsync, "d", 'd'),
+    S(fdatasync, "d", 'd'),
+    S(sync, "", 'd'),
+    S(syncfs, "d", 'd'),
+    S(ftruncate, "dl", 'd'),
+    S(fallocate, "dxll", 'd'),
+    S(fadvise64, "dllx", 'd'),
+    S(getdents64, "dpu", 'd'),
+    S(eventfd2, "ux", 'd'),
+    S(memfd_create, "sx", 'd'),
+    /* paths */
+    S(faccessat, "Dsa", 'd'),
+    S(faccessat2, "DsaA", 'd'),
+    S(mkdirat, "Dsm", 'd'),
+    S(mknodat, "Dsmx", 'd'),
+    S(unlinkat, "DsA", 'd'),
+    S(renameat, "DsDs", 'd'),
+    S(renameat2, "DsDsx", 'd'),
+    S(symlinkat, "sDs", 'd'),
+    S(linkat, "DsDsA", 'd'),
+    S(readlinkat, "Dsru", 'd'),
+    S(fchmod, "dm", 'd'),
+    S(fchmodat, "Dsm", 'd'),
+    S(fchmodat2, "DsmA", 'd'),
+    S(fchownat, "DsddA", 'd'),
+    S(fchown, "ddd", 'd'),
+    S(utimensat, "DspA", 'd'),
+    S(truncate, "sl", 'd'),
+    S(getcwd, "pu", 'd'),
+    S(chdir, "s", 'd'),
+    S(fchdir, "d", 'd'),
+    S(umask, "m", 'o'),
+    /* stat */
+    S(fstat, "dp", 'd'),
+    S(newfstatat, "DspA", 'd'),
+    S(statx, "DsAxp", 'd'),
+    S(statfs, "sp", 'd'),
+    S(fstatfs, "dp", 'd'),
+    /* memory */
+    S(brk, "p", 'x'),
+    S(mmap, "puPMdx", 'x'),
+    S(munmap, "pu", 'd'),
+    S(mprotect, "puP", 'd'),
+    S(mremap, "puuxp", 'x'),
+    S(madvise, "pud", 'd'),
+    S(msync, "pux", 'd'),
+    [RT_NR_mlock] = {rt_sys_mlock, "pu", 'd'},
+    [RT_NR_munlock] = {rt_sys_mlock, "pu", 'd'},
+    [RT_NR_mlock2] = {rt_sys_mlock, "pux", 'd'},
+    [RT_NR_mlockall] = {rt_sys_mlock, "x", 'd'},
+    [RT_NR_munlockall] = {rt_sys_mlock, "", 'd'},
+    S(mincore, "pup", 'd'),
+    /* process */
+    S(exit, "d", 'n'),
+    S(exit_group, "d", 'n'),
+    S(getpid, "", 'd'),
+    S(getppid, "", 'd'),
+    S(gettid, "", 'd'),
+    S(getuid, "", 'd'),
+    S(geteuid, "", 'd'),
+    S(getgid, "", 'd'),
+    S(getegid, "", 'd'),
+    S(getresuid, "ppp", 'd'),
+    S(getresgid, "ppp", 'd'),
+    S(setuid, "d", 'd'),
+    S(setgid, "d", 'd'),
+    S(setreuid, "dd", 'd'),
+    S(setregid, "dd", 'd'),
+    S(setresuid, "ddd", 'd'),
+    S(setresgid, "ddd", 'd'),
+    S(setfsuid, "d", 'd'),
+    S(setfsgid, "d", 'd'),
+    S(getgroups, "dp", 'd'),
+    S(setgroups, "dp", 'd'),
+    S(getpgid, "d", 'd'),
+    S(setpgid, "dd", 'd'),
+    S(getsid, "d", 'd'),
+    S(setsid, "", 'd'),
+    S(set_tid_address, "p", 'd'),
+    S(set_robust_list, "pu", 'd'),
+    S(get_robust_list, "dpp", 'd'),
+    S(rseq, "pudx", 'd'),
+    S(uname, "p", 'd'),
+    S(sethostname, "su", 'd'),
+    S(sysinfo, "p", 'd'),
+    S(getrlimit, "Rp", 'd'),
+    S(setrlimit, "Rp", 'd'),
+    S(prlimit64, "dRpp", 'd'),
+    S(getrusage, "dp", 'd'),
+    S(getpriority, "dd", 'd'),
+    S(setpriority, "ddd", 'd'),
+    S(sched_getaffinity, "dup", 'd'),
+    S(sched_setaffinity, "dup", 'd'),
+    S(sched_yield, "", 'd'),
+    S(sched_getscheduler, "d", 'd'),
+    S(sched_getparam, "dp", 'd'),
+    S(sched_get_priority_max, "d", 'd'),
+    S(sched_get_priority_min, "d", 'd'),
+    S(getcpu, "ppp", 'd'),
+    S(prctl, "dxxxx", 'd'),
+    S(getrandom, "pux", 'd'),
+    S(riscv_hwprobe, "puupx", 'd'),
+    S(riscv_flush_icache, "ppx", 'd'),
+    S(membarrier, "dxd", 'd'),
+    /* signals and futexes */
+    S(kill, "dS", 'd'),
+    S(tkill, "dS", 'd'),
+    S(tgkill, "ddS", 'd'),
+    S(rt_sigaction, "Sppu", 'd'),
+    S(rt_sigprocmask, "hppu", 'd'),
+    S(rt_sigpending, "pu", 'd'),
+    S(sigaltstack, "pp", 'd'),
+    S(futex, "pfdppd", 'd'),
+    /* time */
+    S(clock_gettime, "cp", 'd'),
+    S(clock_getres, "cp", 'd'),
+    S(gettimeofday, "pp", 'd'),
+    S(clock_nanosleep, "cxpp", 'd'),
+    S(nanosleep, "pp", 'd'),
+    S(times, "p", 'd'),
+};
+
+#undef S
+
+#define NAME_ENTRY(name, nr) [nr] = #name,
+static const char *const names[RT_NR_LIMIT] = {RT_SYSCALL_LIST(NAME_ENTRY)};
+#undef NAME_ENTRY
+
+const char *rt_sys_name(uint64_t nr) { return nr < RT_NR_LIMIT ? names[nr] : NULL; }
+
+rt_sys_state *rt_sys_state_get(rt_proc *p) {
+    if (p->sys)
+        return p->sys;
+    rt_sys_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    /* Linux starts comm as the executable's base name, cut to 15 bytes. */
+    const char *exe = p->exe_abspath ? p->exe_abspath : p->exe_path;
+    if (exe) {
+        const char *slash = strrchr(exe, '/');
+        snprintf(st->comm, sizeof st->comm, "%s", slash ? slash + 1 : exe);
+    }
+    p->sys = st;
+    return st;
+}
+
+void rt_sys_unimp(const char *fmt, ...) {
+    if (!rt_log_on(RT_LOG_UNIMP))
+        return;
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rt_logf("unimp: %s\n", buf);
+}
+
+static uint64_t load_reg(const rt_proc *p, size_t off) {
+    uint64_t v;
+    memcpy(&v, (const uint8_t *)p->cpu + off, sizeof v);
+    return v;
+}
+
+bool rt_linux_syscall(rt_proc *p) {
+    const fe_arch *arch = p->arch;
+    uint64_t nr = load_reg(p, arch->off_sysno);
+    uint64_t a[6];
+    for (int i = 0; i < 6; i++)
+        a[i] = load_reg(p, arch->off_args[i]);
+
+    const sys_entry *e = nr < RT_NR_LIMIT ? &table[nr] : NULL;
+    long r;
+    if (e && e->fn && rt_sys_state_get(p)) {
+        r = e->fn(p, a);
+    } else if (e && e->fn) {
+        r = -ENOMEM;
+    } else {
+        const char *name = rt_sys_name(nr);
+        rt_sys_unimp("syscall %s(%llu) not implemented", name ? name : "?",
+                     (unsigned long long)nr);
+        r = -ENOSYS;
+    }
+
+    if (rt_log_on(RT_LOG_STRACE)) {
+        const char *name = rt_sys_name(nr);
+        char unknown[32];
+        if (!name) {
+            snprintf(unknown, sizeof unknown, "syscall_%llu", (unsigned long long)nr);
+            name = unknown;
+        }
+        rt_sys_strace(p, name, e && e->fn ? e->args : "xxxxxx", e && e->fn ? e->ret : 'd', a, r);
+    }
+    if (p->exited)
+        return false;
+    uint64_t v = (uint64_t)r;
+    memcpy((uint8_t *)p->cpu + arch->off_ret, &v, sizeof v);
+    return true;
+}

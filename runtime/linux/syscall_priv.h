@@ -1,0 +1,254 @@
+/*
+ * syscall_priv.h — shared internals of the Linux syscall layer
+ * (runtime/linux/syscall*.c).
+ *
+ *   rt_linux_syscall (syscall.c)
+ *     ├─ reads nr and a[0..5] from the guest state at the fe_arch offsets
+ *     ├─ table[nr] → handler in syscall_fs / _stat / _mm / _proc / _time.c
+ *     │    handler(p, a) returns the Linux result: a value or -errno
+ *     ├─ -d strace: syscall_strace.c prints "name(args) = result"
+ *     └─ writes the result at off_ret
+ *
+ * Guest pointers are guest addresses: handlers reach guest memory only
+ * through mmu_host_ptr / mmu_read / mmu_write / mmu_read_str (or the
+ * helpers below), so a bad pointer becomes -EFAULT, never a host fault.
+ * Guest file descriptors are host file descriptors (as in qemu-user).
+ * Guest struct layouts are the asm-generic 64-bit ones; where they differ
+ * from x86-64 (struct stat, O_* bits on other guests) the handlers convert
+ * field by field.
+ */
+#ifndef LIFTVM_SYSCALL_PRIV_H
+#define LIFTVM_SYSCALL_PRIV_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/linux/rt_linux.h"
+#include "runtime/linux/syscall_nr.h"
+#include "runtime/rt_log.h"
+
+/* A handler: a[] holds the six raw argument registers. */
+typedef long (*rt_sys_fn)(rt_proc *p, const uint64_t *a);
+
+/* Guest signal numbers run 1..RT_SIG_MAX (asm-generic _NSIG = 64). */
+#define RT_SIG_MAX 64
+
+/* Kernel struct sigaction on riscv64: no sa_restorer. */
+typedef struct rt_sigaction_rec {
+    uint64_t handler, flags, mask;
+} rt_sigaction_rec;
+
+/* A guest range that is not private anonymous memory (madvise and mremap
+ * must not treat it as such). */
+typedef struct rt_sys_filemap {
+    uint64_t start, end;
+    bool shared;
+} rt_sys_filemap;
+
+/* Per-process syscall state (rt_proc.sys). */
+typedef struct rt_sys_state {
+    rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal number */
+    uint64_t sigmask;                        /* blocked signals, bit (sig - 1) */
+    uint64_t altstack_sp, altstack_size;
+    int32_t altstack_flags;
+    uint64_t clear_child_tid;                /* set_tid_address */
+    uint64_t robust_list, robust_len;
+    char comm[16];                           /* PR_SET_NAME */
+    rt_sys_filemap *fmaps;                   /* sorted, disjoint */
+    size_t nfmaps, capfmaps;
+} rt_sys_state;
+
+/* The state of p, created (zeroed, comm from the exe name) on first use;
+ * NULL only when out of memory. */
+rt_sys_state *rt_sys_state_get(rt_proc *p);
+
+/* Host result (-1 with errno) to Linux result (-errno). */
+static inline long rt_sys_ret(long r) { return r < 0 ? -(long)errno : r; }
+
+/* Arguments declared int in the kernel are the low 32 bits of the register. */
+static inline int rt_sys_int(uint64_t v) { return (int)(int32_t)v; }
+
+/* Room for a guest path (PATH_MAX) behind a sysroot prefix. */
+#define RT_SYS_PATH_MAX (2 * PATH_MAX)
+
+/* Reads the guest path at addr into out (RT_SYS_PATH_MAX bytes) and maps
+ * it to the host path to use: /proc/self/exe names the guest program, and
+ * an absolute path that exists under p->sysroot is taken from there.
+ * Returns 0, -EFAULT, -ENAMETOOLONG. */
+int rt_sys_path(rt_proc *p, uint64_t addr, char *out);
+/* Like rt_sys_path, but a NULL guest pointer gives NULL (utimensat). */
+int rt_sys_path_opt(rt_proc *p, uint64_t addr, char *out, const char **res);
+/* True if the host path names the guest program through /proc (used by
+ * readlinkat so that /proc/self/exe reads back the guest path). */
+bool rt_sys_is_proc_exe(const char *guest_path);
+
+/* O_* translation between the guest (asm-generic) and the host. */
+int rt_sys_oflags_to_host(uint64_t guest);
+uint64_t rt_sys_oflags_to_guest(int host);
+
+/* Guest file-mapping bookkeeping (syscall_mm.c). */
+void rt_sys_fmap_clear(rt_proc *p, uint64_t start, uint64_t end);
+int rt_sys_fmap_add(rt_proc *p, uint64_t start, uint64_t end, bool shared);
+const rt_sys_filemap *rt_sys_fmap_find(rt_proc *p, uint64_t addr);
+
+/* -d unimp: "unimp: " + message. */
+void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* -d strace (syscall_strace.c): one line for a finished call.  kinds has
+ * one letter per argument (see syscall_strace.c), ret the result's kind. */
+void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
+                   long result);
+/* Name of syscall nr, or NULL. */
+const char *rt_sys_name(uint64_t nr);
+/* Name of a known ioctl command (syscall_fs.c), or NULL. */
+const char *rt_sys_ioctl_name(uint32_t cmd);
+
+/* Handlers, by file. */
+#define RT_SYS_DECL(name) long rt_sys_##name(rt_proc *p, const uint64_t *a);
+/* syscall_fs.c */
+RT_SYS_DECL(openat)
+RT_SYS_DECL(close)
+RT_SYS_DECL(close_range)
+RT_SYS_DECL(read)
+RT_SYS_DECL(write)
+RT_SYS_DECL(readv)
+RT_SYS_DECL(writev)
+RT_SYS_DECL(pread64)
+RT_SYS_DECL(pwrite64)
+RT_SYS_DECL(preadv)
+RT_SYS_DECL(pwritev)
+RT_SYS_DECL(preadv2)
+RT_SYS_DECL(pwritev2)
+RT_SYS_DECL(lseek)
+RT_SYS_DECL(dup)
+RT_SYS_DECL(dup3)
+RT_SYS_DECL(fcntl)
+RT_SYS_DECL(ioctl)
+RT_SYS_DECL(pipe2)
+RT_SYS_DECL(sendfile)
+RT_SYS_DECL(copy_file_range)
+RT_SYS_DECL(ppoll)
+RT_SYS_DECL(pselect6)
+RT_SYS_DECL(flock)
+RT_SYS_DECL(fsync)
+RT_SYS_DECL(fdatasync)
+RT_SYS_DECL(sync)
+RT_SYS_DECL(syncfs)
+RT_SYS_DECL(ftruncate)
+RT_SYS_DECL(fallocate)
+RT_SYS_DECL(fadvise64)
+RT_SYS_DECL(getdents64)
+RT_SYS_DECL(eventfd2)
+RT_SYS_DECL(memfd_create)
+/* syscall_path.c */
+RT_SYS_DECL(faccessat)
+RT_SYS_DECL(faccessat2)
+RT_SYS_DECL(mkdirat)
+RT_SYS_DECL(mknodat)
+RT_SYS_DECL(unlinkat)
+RT_SYS_DECL(renameat)
+RT_SYS_DECL(renameat2)
+RT_SYS_DECL(symlinkat)
+RT_SYS_DECL(linkat)
+RT_SYS_DECL(readlinkat)
+RT_SYS_DECL(fchmod)
+RT_SYS_DECL(fchmodat)
+RT_SYS_DECL(fchmodat2)
+RT_SYS_DECL(fchownat)
+RT_SYS_DECL(fchown)
+RT_SYS_DECL(utimensat)
+RT_SYS_DECL(truncate)
+RT_SYS_DECL(getcwd)
+RT_SYS_DECL(chdir)
+RT_SYS_DECL(fchdir)
+RT_SYS_DECL(umask)
+/* syscall_stat.c */
+RT_SYS_DECL(fstat)
+RT_SYS_DECL(newfstatat)
+RT_SYS_DECL(statx)
+RT_SYS_DECL(statfs)
+RT_SYS_DECL(fstatfs)
+/* syscall_mm.c */
+RT_SYS_DECL(brk)
+RT_SYS_DECL(mmap)
+RT_SYS_DECL(munmap)
+RT_SYS_DECL(mprotect)
+RT_SYS_DECL(mremap)
+RT_SYS_DECL(madvise)
+RT_SYS_DECL(msync)
+RT_SYS_DECL(mlock)
+RT_SYS_DECL(mincore)
+/* syscall_proc.c */
+RT_SYS_DECL(exit)
+RT_SYS_DECL(exit_group)
+RT_SYS_DECL(getpid)
+RT_SYS_DECL(getppid)
+RT_SYS_DECL(gettid)
+RT_SYS_DECL(getuid)
+RT_SYS_DECL(geteuid)
+RT_SYS_DECL(getgid)
+RT_SYS_DECL(getegid)
+RT_SYS_DECL(getresuid)
+RT_SYS_DECL(getresgid)
+RT_SYS_DECL(setuid)
+RT_SYS_DECL(setgid)
+RT_SYS_DECL(setreuid)
+RT_SYS_DECL(setregid)
+RT_SYS_DECL(setresuid)
+RT_SYS_DECL(setresgid)
+RT_SYS_DECL(setfsuid)
+RT_SYS_DECL(setfsgid)
+RT_SYS_DECL(getgroups)
+RT_SYS_DECL(setgroups)
+RT_SYS_DECL(getpgid)
+RT_SYS_DECL(setpgid)
+RT_SYS_DECL(getsid)
+RT_SYS_DECL(setsid)
+RT_SYS_DECL(set_tid_address)
+RT_SYS_DECL(set_robust_list)
+RT_SYS_DECL(get_robust_list)
+RT_SYS_DECL(rseq)
+RT_SYS_DECL(uname)
+RT_SYS_DECL(sethostname)
+RT_SYS_DECL(sysinfo)
+RT_SYS_DECL(getrlimit)
+RT_SYS_DECL(setrlimit)
+RT_SYS_DECL(prlimit64)
+RT_SYS_DECL(getrusage)
+RT_SYS_DECL(getpriority)
+RT_SYS_DECL(setpriority)
+RT_SYS_DECL(sched_getaffinity)
+RT_SYS_DECL(sched_setaffinity)
+RT_SYS_DECL(sched_yield)
+RT_SYS_DECL(sched_getscheduler)
+RT_SYS_DECL(sched_getparam)
+RT_SYS_DECL(sched_get_priority_max)
+RT_SYS_DECL(sched_get_priority_min)
+RT_SYS_DECL(getcpu)
+RT_SYS_DECL(prctl)
+RT_SYS_DECL(getrandom)
+RT_SYS_DECL(riscv_hwprobe)
+RT_SYS_DECL(riscv_flush_icache)
+RT_SYS_DECL(membarrier)
+/* syscall_signal.c */
+RT_SYS_DECL(kill)
+RT_SYS_DECL(tkill)
+RT_SYS_DECL(tgkill)
+RT_SYS_DECL(rt_sigaction)
+RT_SYS_DECL(rt_sigprocmask)
+RT_SYS_DECL(rt_sigpending)
+RT_SYS_DECL(sigaltstack)
+RT_SYS_DECL(futex)
+/* syscall_time.c */
+RT_SYS_DECL(clock_gettime)
+RT_SYS_DECL(clock_getres)
+RT_SYS_DECL(gettimeofday)
+RT_SYS_DECL(clock_nanosleep)
+RT_SYS_DECL(nanosleep)
+RT_SYS_DECL(times)
+#undef RT_SYS_DECL
+
+#endif
