@@ -11,9 +11,6 @@ enum {
     FT1 = 1, FA0 = 10, FA1, FA2, FA3, FA4, FA5, FA6,
 };
 
-#define X(i) vm.st.x[i]
-#define F(i) vm.st.f[i]
-
 static uint32_t mem32(rvt_machine *vm, uint64_t a)
 {
     uint32_t v;
@@ -37,15 +34,15 @@ Test(rv_sem, shifts_w)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0x0000000080000010;
-    X(A4) = 0x7fffffffffffffff;
-    X(A6) = 33; /* sllw/srlw use only the low 5 bits */
+    vm.st.x[A1] = 0x0000000080000010;
+    vm.st.x[A4] = 0x7fffffffffffffff;
+    vm.st.x[A6] = 33; /* sllw/srlw use only the low 5 bits */
     rvt_exec(&vm, shifts_w, RVT_N(shifts_w));
-    cr_expect_eq(X(A0), 0xfffffffff8000001);
-    cr_expect_eq(X(A2), 0x08000001);
-    cr_expect_eq(X(A3), UINT64_MAX);
-    cr_expect_eq(X(A5), 0x20);
-    cr_expect_eq(X(S2), 0x40000008);
+    cr_expect_eq(vm.st.x[A0], 0xfffffffff8000001);
+    cr_expect_eq(vm.st.x[A2], 0x08000001);
+    cr_expect_eq(vm.st.x[A3], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A5], 0x20);
+    cr_expect_eq(vm.st.x[S2], 0x40000008);
     rvt_fini(&vm);
 }
 
@@ -60,16 +57,16 @@ Test(rv_sem, mulh)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = (uint64_t)-2;
-    X(A2) = 3;
-    X(S2) = 0x8000000000000000;
-    X(S3) = UINT64_MAX;
+    vm.st.x[A1] = (uint64_t)-2;
+    vm.st.x[A2] = 3;
+    vm.st.x[S2] = 0x8000000000000000;
+    vm.st.x[S3] = UINT64_MAX;
     rvt_exec(&vm, mulh, RVT_N(mulh));
-    cr_expect_eq(X(A0), UINT64_MAX); /* high(-6) */
-    cr_expect_eq(X(A3), UINT64_MAX); /* high(-2 * 3u) */
-    cr_expect_eq(X(A4), 2);          /* high((2^64 - 2) * 3) */
-    cr_expect_eq(X(A5), 0);          /* high(INT64_MIN * -1) = high(2^63) */
-    cr_expect_eq(X(S4), 0x8000000000000000); /* high(INT64_MIN * (2^64 - 1)) */
+    cr_expect_eq(vm.st.x[A0], UINT64_MAX); /* high(-6) */
+    cr_expect_eq(vm.st.x[A3], UINT64_MAX); /* high(-2 * 3u) */
+    cr_expect_eq(vm.st.x[A4], 2);          /* high((2^64 - 2) * 3) */
+    cr_expect_eq(vm.st.x[A5], 0);          /* high(INT64_MIN * -1) = high(2^63) */
+    cr_expect_eq(vm.st.x[S4], 0x8000000000000000); /* high(INT64_MIN * (2^64 - 1)) */
     rvt_fini(&vm);
 }
 
@@ -87,19 +84,19 @@ Test(rv_sem, div_overflow_and_zero)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0xffffffff80000000; /* INT32_MIN */
-    X(A2) = UINT64_MAX;
-    X(S2) = 0x0000000180000000;
-    X(S4) = 0x8000000000000000;
+    vm.st.x[A1] = 0xffffffff80000000; /* INT32_MIN */
+    vm.st.x[A2] = UINT64_MAX;
+    vm.st.x[S2] = 0x0000000180000000;
+    vm.st.x[S4] = 0x8000000000000000;
     rvt_exec(&vm, divw, RVT_N(divw));
-    cr_expect_eq(X(A0), 0xffffffff80000000); /* INT32_MIN / -1 overflows to itself */
-    cr_expect_eq(X(A3), 0);
-    cr_expect_eq(X(A4), UINT64_MAX); /* / 0 = -1 */
-    cr_expect_eq(X(A5), UINT64_MAX);
-    cr_expect_eq(X(A6), 0xffffffff80000000); /* remuw by 0 = s32(dividend) */
-    cr_expect_eq(X(A7), 0xffffffff80000000);
-    cr_expect_eq(X(S3), 0x8000000000000000);
-    cr_expect_eq(X(S5), 0);
+    cr_expect_eq(vm.st.x[A0], 0xffffffff80000000); /* INT32_MIN / -1 overflows to itself */
+    cr_expect_eq(vm.st.x[A3], 0);
+    cr_expect_eq(vm.st.x[A4], UINT64_MAX); /* / 0 = -1 */
+    cr_expect_eq(vm.st.x[A5], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A6], 0xffffffff80000000); /* remuw by 0 = s32(dividend) */
+    cr_expect_eq(vm.st.x[A7], 0xffffffff80000000);
+    cr_expect_eq(vm.st.x[S3], 0x8000000000000000);
+    cr_expect_eq(vm.st.x[S5], 0);
     rvt_fini(&vm);
 }
 
@@ -114,14 +111,14 @@ Test(rv_sem, compressed_immediates)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A0) = 0x7fffffff;
-    X(A1) = 0x1234567800000000;
+    vm.st.x[A0] = 0x7fffffff;
+    vm.st.x[A1] = 0x1234567800000000;
     rvt_exec(&vm, caddiw, RVT_N(caddiw));
-    cr_expect_eq(X(A0), 0xffffffff80000000);
-    cr_expect_eq(X(A1), UINT64_MAX);
-    cr_expect_eq(X(A2), UINT64_MAX);
-    cr_expect_eq(X(A3), (uint64_t)-32);
-    cr_expect_eq(X(A4), 0xfffffffffffe0000);
+    cr_expect_eq(vm.st.x[A0], 0xffffffff80000000);
+    cr_expect_eq(vm.st.x[A1], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A2], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A3], (uint64_t)-32);
+    cr_expect_eq(vm.st.x[A4], 0xfffffffffffe0000);
     cr_expect_eq(vm.st.head.pc, RVT_PC + 10);
     rvt_fini(&vm);
 }
@@ -134,11 +131,11 @@ Test(rv_sem, rev8_orcb)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0x0102030405060708;
-    X(A3) = 0x0100200000000300;
+    vm.st.x[A1] = 0x0102030405060708;
+    vm.st.x[A3] = 0x0100200000000300;
     rvt_exec(&vm, rev8_orcb, RVT_N(rev8_orcb));
-    cr_expect_eq(X(A0), 0x0807060504030201);
-    cr_expect_eq(X(A2), 0xff00ff000000ff00);
+    cr_expect_eq(vm.st.x[A0], 0x0807060504030201);
+    cr_expect_eq(vm.st.x[A2], 0xff00ff000000ff00);
     rvt_fini(&vm);
 }
 
@@ -153,15 +150,15 @@ Test(rv_sem, shift_add)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0xffffffff00000002;
-    X(A2) = 0x100;
-    X(A4) = 0x80000000;
+    vm.st.x[A1] = 0xffffffff00000002;
+    vm.st.x[A2] = 0x100;
+    vm.st.x[A4] = 0x80000000;
     rvt_exec(&vm, shadd, RVT_N(shadd));
-    cr_expect_eq(X(A0), 0x110);
-    cr_expect_eq(X(A3), 0x400000000);
-    cr_expect_eq(X(A5), 0x102);
-    cr_expect_eq(X(A6), 0xfffffffe00000104);
-    cr_expect_eq(X(A7), 0x20);
+    cr_expect_eq(vm.st.x[A0], 0x110);
+    cr_expect_eq(vm.st.x[A3], 0x400000000);
+    cr_expect_eq(vm.st.x[A5], 0x102);
+    cr_expect_eq(vm.st.x[A6], 0xfffffffe00000104);
+    cr_expect_eq(vm.st.x[A7], 0x20);
     rvt_fini(&vm);
 }
 
@@ -177,16 +174,16 @@ Test(rv_sem, single_bit)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0x8000000000000001;
-    X(A2) = 63;
-    X(A4) = 127; /* bit index taken mod 64 */
+    vm.st.x[A1] = 0x8000000000000001;
+    vm.st.x[A2] = 63;
+    vm.st.x[A4] = 127; /* bit index taken mod 64 */
     rvt_exec(&vm, bext, RVT_N(bext));
-    cr_expect_eq(X(A0), 1);
-    cr_expect_eq(X(A3), 1);
-    cr_expect_eq(X(A5), 0);
-    cr_expect_eq(X(A6), 1);
-    cr_expect_eq(X(A7), 0x8000000000000000);
-    cr_expect_eq(X(S2), 0x8000000000000000);
+    cr_expect_eq(vm.st.x[A0], 1);
+    cr_expect_eq(vm.st.x[A3], 1);
+    cr_expect_eq(vm.st.x[A5], 0);
+    cr_expect_eq(vm.st.x[A6], 1);
+    cr_expect_eq(vm.st.x[A7], 0x8000000000000000);
+    cr_expect_eq(vm.st.x[S2], 0x8000000000000000);
     rvt_fini(&vm);
 }
 
@@ -201,9 +198,9 @@ Test(rv_sem, jalr_clears_low_bit)
     rvt_machine vm;
     rvt_init(&vm);
     rvt_exec(&vm, jalr_low_bit, RVT_N(jalr_low_bit));
-    cr_expect_eq(X(T0), RVT_PC + 13);
-    cr_expect_eq(X(RA), RVT_PC + 12);
-    cr_expect_eq(X(A0), 7);
+    cr_expect_eq(vm.st.x[T0], RVT_PC + 13);
+    cr_expect_eq(vm.st.x[RA], RVT_PC + 12);
+    cr_expect_eq(vm.st.x[A0], 7);
     rvt_fini(&vm);
 }
 
@@ -215,10 +212,10 @@ Test(rv_sem, jalr_rd_is_rs1)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A0) = RVT_PC + 5; /* target RVT_PC + 4 */
+    vm.st.x[A0] = RVT_PC + 5; /* target RVT_PC + 4 */
     rvt_exec(&vm, jalr_rd_rs1, RVT_N(jalr_rd_rs1));
-    cr_expect_eq(X(A0), RVT_PC + 4);
-    cr_expect_eq(X(A1), 9);
+    cr_expect_eq(vm.st.x[A0], RVT_PC + 4);
+    cr_expect_eq(vm.st.x[A1], 9);
     rvt_fini(&vm);
 }
 
@@ -233,15 +230,15 @@ Test(rv_sem, amo_word_signed_compare)
     rvt_init(&vm);
     set_mem(&vm, 0x2000, 0xdeadbeef80000000);
     set_mem(&vm, 0x2008, 0x80000000);
-    X(A1) = 0x100000005; /* only the low word takes part */
-    X(A2) = 0x2000;
-    X(A4) = 0x2008;
+    vm.st.x[A1] = 0x100000005; /* only the low word takes part */
+    vm.st.x[A2] = 0x2000;
+    vm.st.x[A4] = 0x2008;
     rvt_exec(&vm, amomax32, RVT_N(amomax32));
-    cr_expect_eq(X(A0), 0xffffffff80000000);
+    cr_expect_eq(vm.st.x[A0], 0xffffffff80000000);
     cr_expect_eq(mem32(&vm, 0x2000), 5);
     cr_expect_eq(mem32(&vm, 0x2004), 0xdeadbeef);
-    cr_expect_eq(X(A3), 0xffffffff80000000);
-    cr_expect_eq(X(A5), 0xffffffff80000000);
+    cr_expect_eq(vm.st.x[A3], 0xffffffff80000000);
+    cr_expect_eq(vm.st.x[A5], 0xffffffff80000000);
     cr_expect_eq(mem32(&vm, 0x2008), 0x80000000);
     rvt_fini(&vm);
 }
@@ -258,14 +255,14 @@ Test(rv_sem, lr_sc)
     rvt_machine vm;
     rvt_init(&vm);
     set_mem(&vm, 0x2000, 0xffffffff12345678);
-    X(A1) = 0xabcdef01;
-    X(A2) = 0x2000;
+    vm.st.x[A1] = 0xabcdef01;
+    vm.st.x[A2] = 0x2000;
     rvt_exec(&vm, lrsc, RVT_N(lrsc));
-    cr_expect_eq(X(A0), 0x12345678);
-    cr_expect_eq(X(A3), 0); /* success */
-    cr_expect_eq(X(A4), 1); /* no reservation left */
-    cr_expect_eq(X(A5), 0xffffffffabcdef01);
-    cr_expect_eq(X(A6), 0);
+    cr_expect_eq(vm.st.x[A0], 0x12345678);
+    cr_expect_eq(vm.st.x[A3], 0); /* success */
+    cr_expect_eq(vm.st.x[A4], 1); /* no reservation left */
+    cr_expect_eq(vm.st.x[A5], 0xffffffffabcdef01);
+    cr_expect_eq(vm.st.x[A6], 0);
     cr_expect_eq(mem32(&vm, 0x2000), 0xabcdef01);
     cr_expect_eq(mem32(&vm, 0x2004), 0);
     rvt_fini(&vm);
@@ -285,17 +282,17 @@ Test(rv_sem, fp_csrs)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    F(FA1) = 0x3ff0000000000000; /* 1.0 */
-    F(FA2) = 0;                  /* 0.0 */
-    X(A3) = 0x21;                /* frm 1, NX */
+    vm.st.f[FA1] = 0x3ff0000000000000; /* 1.0 */
+    vm.st.f[FA2] = 0;                  /* 0.0 */
+    vm.st.x[A3] = 0x21;                /* frm 1, NX */
     rvt_exec(&vm, csr, RVT_N(csr));
-    cr_expect_eq(X(A0), 3 << 5);
-    cr_expect_eq(F(FA0), 0x7ff0000000000000); /* +inf */
-    cr_expect_eq(X(A1), 8);                   /* DZ */
-    cr_expect_eq(X(A2), 3 << 5 | 8);
-    cr_expect_eq(X(A4), 1);
-    cr_expect_eq(X(A5), 1);
-    cr_expect_neq(X(A6), 0);
+    cr_expect_eq(vm.st.x[A0], 3 << 5);
+    cr_expect_eq(vm.st.f[FA0], 0x7ff0000000000000); /* +inf */
+    cr_expect_eq(vm.st.x[A1], 8);                   /* DZ */
+    cr_expect_eq(vm.st.x[A2], 3 << 5 | 8);
+    cr_expect_eq(vm.st.x[A4], 1);
+    cr_expect_eq(vm.st.x[A5], 1);
+    cr_expect_neq(vm.st.x[A6], 0);
     cr_expect_eq(vm.st.head.fp_rm, 1);
     cr_expect_eq(vm.st.head.fp_flags, 1);
     rvt_fini(&vm);
@@ -309,13 +306,13 @@ Test(rv_sem, invalid_dynamic_rm_traps)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    F(FA0) = 0x1234;
+    vm.st.f[FA0] = 0x1234;
     rvt_code_add(&vm, dyn_rm, RVT_N(dyn_rm));
     ir_exit e = rvt_run(&vm);
     cr_expect_eq(e.kind, IR_EXIT_TRAP);
     cr_expect_eq(e.trap, IR_TRAP_ILLEGAL);
     cr_expect_eq(vm.st.head.pc, RVT_PC + 4);
-    cr_expect_eq(F(FA0), 0x1234);
+    cr_expect_eq(vm.st.f[FA0], 0x1234);
     rvt_fini(&vm);
 }
 
@@ -333,20 +330,20 @@ Test(rv_sem, nan_boxing)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = 0x3f800000;           /* 1.0f */
-    F(FT1) = 0x000000003f800000;  /* improperly boxed: reads as NaN */
-    F(FA2) = 0xffffffffbf800000;  /* -1.0f */
-    F(FA4) = 0x4000000000000000;  /* 2.0 */
-    F(FA6) = 0xbff8000000000000;  /* -1.5 */
+    vm.st.x[A1] = 0x3f800000;           /* 1.0f */
+    vm.st.f[FT1] = 0x000000003f800000;  /* improperly boxed: reads as NaN */
+    vm.st.f[FA2] = 0xffffffffbf800000;  /* -1.0f */
+    vm.st.f[FA4] = 0x4000000000000000;  /* 2.0 */
+    vm.st.f[FA6] = 0xbff8000000000000;  /* -1.5 */
     rvt_exec(&vm, nanbox, RVT_N(nanbox));
-    cr_expect_eq(F(FA0), 0xffffffff3f800000);
-    cr_expect_eq(F(FA1), 0xffffffff7fc00000);
-    cr_expect_eq(X(A2), 0xffffffffbf800000);
-    cr_expect_eq(F(FA3), 0xc000000000000000);
-    cr_expect_eq(F(FA5), 0xffffffffbf800000);
-    cr_expect_eq(X(A3), 0x7fffffff);
-    cr_expect_eq(X(A4), UINT64_MAX);
-    cr_expect_eq(X(A5), IR_FCLASS_QNAN);
+    cr_expect_eq(vm.st.f[FA0], 0xffffffff3f800000);
+    cr_expect_eq(vm.st.f[FA1], 0xffffffff7fc00000);
+    cr_expect_eq(vm.st.x[A2], 0xffffffffbf800000);
+    cr_expect_eq(vm.st.f[FA3], 0xc000000000000000);
+    cr_expect_eq(vm.st.f[FA5], 0xffffffffbf800000);
+    cr_expect_eq(vm.st.x[A3], 0x7fffffff);
+    cr_expect_eq(vm.st.x[A4], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A5], IR_FCLASS_QNAN);
     rvt_fini(&vm);
 }
 
@@ -362,7 +359,7 @@ Test(rv_sem, ecall_exits)
     ir_exit e = rvt_run(&vm);
     cr_expect_eq(e.kind, IR_EXIT_SYSCALL);
     cr_expect_eq(vm.st.head.pc, RVT_PC + 8);
-    cr_expect_eq(X(A7), 93);
+    cr_expect_eq(vm.st.x[A7], 93);
     rvt_fini(&vm);
 }
 
@@ -379,7 +376,7 @@ Test(rv_sem, ebreak_traps)
     cr_expect_eq(e.kind, IR_EXIT_TRAP);
     cr_expect_eq(e.trap, IR_TRAP_BREAKPOINT);
     cr_expect_eq(vm.st.head.pc, RVT_PC + 4);
-    cr_expect_eq(X(A0), 1);
+    cr_expect_eq(vm.st.x[A0], 1);
     rvt_fini(&vm);
 }
 
@@ -394,14 +391,14 @@ Test(rv_sem, count_word)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A3) = 0xffffffff00000001;
-    X(A6) = 0x0000000100000000;
+    vm.st.x[A3] = 0xffffffff00000001;
+    vm.st.x[A6] = 0x0000000100000000;
     rvt_exec(&vm, countw, RVT_N(countw));
-    cr_expect_eq(X(A0), 32);
-    cr_expect_eq(X(A1), 32);
-    cr_expect_eq(X(A2), 1);
-    cr_expect_eq(X(A4), 31);
-    cr_expect_eq(X(A5), 32);
+    cr_expect_eq(vm.st.x[A0], 32);
+    cr_expect_eq(vm.st.x[A1], 32);
+    cr_expect_eq(vm.st.x[A2], 1);
+    cr_expect_eq(vm.st.x[A4], 31);
+    cr_expect_eq(vm.st.x[A5], 32);
     rvt_fini(&vm);
 }
 
@@ -414,10 +411,10 @@ Test(rv_sem, x0_stays_zero)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A0) = 0x2000;
+    vm.st.x[A0] = 0x2000;
     set_mem(&vm, 0x2000, 0x55);
     rvt_exec(&vm, x0, RVT_N(x0));
-    cr_expect_eq(X(0), 0);
+    cr_expect_eq(vm.st.x[0], 0);
     rvt_fini(&vm);
 }
 
@@ -431,13 +428,13 @@ Test(rv_sem, min_max)
     };
     rvt_machine vm;
     rvt_init(&vm);
-    X(A1) = UINT64_MAX;
-    X(A2) = 1;
+    vm.st.x[A1] = UINT64_MAX;
+    vm.st.x[A2] = 1;
     rvt_exec(&vm, minmax, RVT_N(minmax));
-    cr_expect_eq(X(A0), UINT64_MAX);
-    cr_expect_eq(X(A3), 1);
-    cr_expect_eq(X(A4), 1);
-    cr_expect_eq(X(A5), UINT64_MAX);
+    cr_expect_eq(vm.st.x[A0], UINT64_MAX);
+    cr_expect_eq(vm.st.x[A3], 1);
+    cr_expect_eq(vm.st.x[A4], 1);
+    cr_expect_eq(vm.st.x[A5], UINT64_MAX);
     rvt_fini(&vm);
 }
 
