@@ -70,6 +70,10 @@ if ! command -v "$LIFTVM" > /dev/null && [ ! -x "$LIFTVM" ]; then
     exit 1
 fi
 
+# The runs happen in other directories: make a relative LIFTVM path absolute.
+case $LIFTVM in
+*/*) LIFTVM=$(cd "$(dirname "$LIFTVM")" && pwd)/$(basename "$LIFTVM") ;;
+esac
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"/{native,rv,rvdyn,asm,out,tmp} || exit 1
 SCRATCH=$(cd "$SCRATCH" && pwd)
@@ -104,9 +108,12 @@ run_one() {
     done
     mkdir -p "$tmpdir/d" "$tmpdir/cwd"
     read -r -a envs <<< "$env_meta"
-    (cd "$tmpdir/cwd" && exec env "${envs[@]}" timeout -k 5 "$GUEST_TIMEOUT" "$@" "${args[@]}") \
-        < /dev/null > "$out" 2> "$out.err"
-    status=$?
+    # (The outer 2>/dev/null only silences bash's "Aborted" job messages.)
+    {
+        (cd "$tmpdir/cwd" && exec env "${envs[@]}" timeout -k 5 "$GUEST_TIMEOUT" "$@" "${args[@]}") \
+            < /dev/null > "$out" 2> "$out.err"
+        status=$?
+    } 2> /dev/null
     printf '\n[exit %d]\n' "$status" >> "$out"
     rm -rf "$tmpdir"
 }

@@ -46,6 +46,10 @@ if ! command -v "$LIFTVM" > /dev/null && [ ! -x "$LIFTVM" ]; then
     fail setup "$LIFTVM is not executable"
     finish
 fi
+# The runs happen in other directories: make a relative LIFTVM path absolute.
+case $LIFTVM in
+*/*) LIFTVM=$(cd "$(dirname "$LIFTVM")" && pwd)/$(basename "$LIFTVM") ;;
+esac
 if [ ! -x "$BB" ]; then
     echo "busybox not in $CACHE, fetching it" >&2
     if ! "$REPO/scripts/fetch-guests.sh" --packages busybox-static "$CACHE" > /dev/null || [ ! -x "$BB" ]; then
