@@ -140,8 +140,9 @@ static inline uint32_t fp_enter(int rm)
     static const uint32_t rc[4] = {
         [IR_RM_RNE] = 0x0000, [IR_RM_RTZ] = 0x6000, [IR_RM_RDN] = 0x2000, [IR_RM_RUP] = 0x4000};
     uint32_t saved = mxcsr_read();
-    mxcsr_write((saved & ~(uint32_t)(MXCSR_FLAGS | MXCSR_DAZ | MXCSR_RC | MXCSR_FTZ)) |
-                MXCSR_MASKS | rc[rm & 3]);
+    uint32_t want = (saved & ~(uint32_t)(MXCSR_FLAGS | MXCSR_DAZ | MXCSR_RC | MXCSR_FTZ)) |
+                    MXCSR_MASKS | rc[rm & 3];
+    if (want != saved) mxcsr_write(want); /* ldmxcsr is slow; usually RNE is already set */
     return saved;
 }
 
@@ -150,7 +151,7 @@ static inline uint32_t fp_enter(int rm)
 static inline uint64_t fp_leave(uint32_t saved)
 {
     uint32_t m = mxcsr_read();
-    mxcsr_write(saved);
+    if (m != saved) mxcsr_write(saved);
     uint64_t f = 0;
     if (m & 0x01) f |= IR_FPF_NV;
     if (m & 0x04) f |= IR_FPF_DZ;
