@@ -144,8 +144,12 @@ static int read_env_twins(options *o) {
     return 0;
 }
 
+/* The process and options live as long as liftvm does (static, so leak
+ * checkers see them as reachable at exit). */
+static options o;
+static rt_proc p;
+
 int main(int argc, char **argv) {
-    options o = {0};
     for (char **e = environ; *e; e++)
         if (strncmp(*e, "LIFTVM_", 7) != 0)
             env_add(&o.env, *e);
@@ -200,7 +204,6 @@ int main(int argc, char **argv) {
     if (o.argv0)
         gargv[0] = (char *)o.argv0;
 
-    rt_proc p = {0};
     p.sysroot = o.sysroot;
     p.exe_path = prog;
     char err[512];

@@ -92,11 +92,11 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucv) {
 
 static void install_fault_handler(const mmu_space *mm) {
     static bool done;
+    static stack_t ss = {.ss_size = 1 << 16};
     host_fault.mm = mm;
     if (done)
         return;
     done = true;
-    stack_t ss = {.ss_size = 1 << 16};
     ss.ss_sp = malloc(ss.ss_size);
     if (ss.ss_sp)
         sigaltstack(&ss, NULL);
