@@ -61,6 +61,8 @@ while [ $# -gt 0 ]; do
     *) [ -z "$CACHE" ] || usage; CACHE=$1; shift ;;
     esac
 done
+# (HOME can be unset in minimal CI environments: fall back to the passwd entry.)
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 CACHE=${CACHE:-${LIFTVM_GUEST_CACHE:-$HOME/.cache/liftvm-guests}}
 
 for tool in apt-get apt-cache dpkg-deb; do

@@ -25,6 +25,7 @@ LIFTVM=$1
 SCRATCH=$2
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 CACHE=${LIFTVM_GUEST_CACHE:-$HOME/.cache/liftvm-guests}
 BB=$CACHE/root/usr/bin/busybox
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-300}
