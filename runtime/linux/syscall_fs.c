@@ -1,7 +1,7 @@
 /*
  * syscall_fs.c — file-descriptor syscalls: open/close, read/write and their
  * vector and positioned forms, lseek, dup, fcntl, ioctl, pipes, poll and
- * select, sendfile, sync, truncate, getdents64, eventfd, memfd.
+ * select, sendfile, splice, sync, truncate, getdents64, memfd.
  *
  * Guest fds are host fds.  Buffers go straight from the host call into guest
  * memory through mmu_host_ptr after the range has been checked, so a bad
@@ -438,6 +438,26 @@ long rt_sys_copy_file_range(rt_proc *p, const uint64_t *a) {
     return r;
 }
 
+/* splice(fd_in, off_in*, fd_out, off_out*, len, flags): SPLICE_F_* agree. */
+long rt_sys_splice(rt_proc *p, const uint64_t *a) {
+    loff_t oin, oout, *pin, *pout;
+    if (load_off(p, a[1], &oin, &pin) || load_off(p, a[3], &oout, &pout))
+        return -EFAULT;
+    if ((pin && !mmu_check(p->mm, a[1], 8, MMU_W)) || (pout && !mmu_check(p->mm, a[3], 8, MMU_W)))
+        return -EFAULT;
+    ssize_t r = splice(rt_sys_int(a[0]), pin, rt_sys_int(a[2]), pout, (size_t)a[4], (unsigned)a[5]);
+    if (r < 0)
+        return -errno;
+    if ((pin && mmu_write(p->mm, a[1], &oin, 8)) || (pout && mmu_write(p->mm, a[3], &oout, 8)))
+        return -EFAULT;
+    return r;
+}
+
+long rt_sys_tee(rt_proc *p, const uint64_t *a) {
+    (void)p;
+    return rt_sys_ret(tee(rt_sys_int(a[0]), rt_sys_int(a[1]), (size_t)a[2], (unsigned)a[3]));
+}
+
 /* ---- poll, select ---- */
 
 /* Reads an optional guest timespec (two 64-bit words on both sides). */
@@ -560,16 +580,6 @@ long rt_sys_getdents64(rt_proc *p, const uint64_t *a) {
     if (!buf)
         return -EFAULT;
     return rt_sys_ret(syscall(SYS_getdents64, rt_sys_int(a[0]), buf, (unsigned)n));
-}
-
-/* eventfd2(initval, flags): EFD_SEMAPHORE is bit 0, EFD_CLOEXEC and
- * EFD_NONBLOCK are the O_* bits. */
-long rt_sys_eventfd2(rt_proc *p, const uint64_t *a) {
-    (void)p;
-    if (a[1] & ~(uint64_t)(1 | 02000000 | 04000))
-        return -EINVAL;
-    int flags = (int)(a[1] & 1) | rt_sys_oflags_to_host(a[1] & ~(uint64_t)1);
-    return rt_sys_ret(syscall(SYS_eventfd2, (unsigned)a[0], flags));
 }
 
 /* memfd_create(name, flags): MFD_* bits agree. */

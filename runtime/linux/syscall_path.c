@@ -1,7 +1,7 @@
 /*
  * syscall_path.c — guest paths and the syscalls that act on names:
  * access, mkdir, unlink, rename, links, chmod/chown, utimensat, truncate,
- * the working directory and umask.
+ * the working directory, umask and extended attributes.
  *
  * Path mapping (like qemu-user's -L): an absolute guest path that exists
  * under the sysroot is taken from there, anything else from the host as
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 bool rt_sys_is_proc_exe(const char *g) {
@@ -298,3 +299,102 @@ long rt_sys_umask(rt_proc *p, const uint64_t *a) {
     (void)p;
     return (long)umask((mode_t)(a[0] & 0777));
 }
+
+/* ---- extended attributes ----
+ *
+ * Names and values are plain bytes; the path, link (l*) and fd (f*)
+ * variants share one helper each for get, set, list and remove. */
+
+#define XATTR_NAME_MAX 255
+#define XATTR_SIZE_MAX 65536
+
+enum { X_PATH, X_LINK, X_FD };
+
+/* Reads the object (path or fd) and the attribute name. */
+static int xattr_args(rt_proc *p, int how, uint64_t obj, uint64_t name_addr, char *path,
+                      char *name) {
+    if (how != X_FD) {
+        int r = rt_sys_path(p, obj, path);
+        if (r)
+            return r;
+    }
+    if (name_addr) {
+        long n = mmu_read_str(p->mm, name_addr, name, XATTR_NAME_MAX + 1);
+        if (n == -ENAMETOOLONG)
+            return -ERANGE;
+        if (n < 0)
+            return (int)n;
+    }
+    return 0;
+}
+
+static long do_getxattr(rt_proc *p, const uint64_t *a, int how) {
+    char path[RT_SYS_PATH_MAX], name[XATTR_NAME_MAX + 1];
+    int r = xattr_args(p, how, a[0], a[1], path, name);
+    if (r)
+        return r;
+    uint64_t size = a[3] > XATTR_SIZE_MAX ? XATTR_SIZE_MAX : a[3];
+    void *buf = NULL;
+    if (size && !(buf = mmu_host_ptr(p->mm, a[2], size, MMU_W)))
+        return -EFAULT;
+    long n = how == X_FD   ? fgetxattr(rt_sys_int(a[0]), name, buf, size)
+             : how == X_LINK ? lgetxattr(path, name, buf, size)
+                             : getxattr(path, name, buf, size);
+    return rt_sys_ret(n);
+}
+
+static long do_setxattr(rt_proc *p, const uint64_t *a, int how) {
+    char path[RT_SYS_PATH_MAX], name[XATTR_NAME_MAX + 1];
+    int r = xattr_args(p, how, a[0], a[1], path, name);
+    if (r)
+        return r;
+    if (a[3] > XATTR_SIZE_MAX)
+        return -E2BIG;
+    const void *buf = NULL;
+    if (a[3] && !(buf = mmu_host_ptr(p->mm, a[2], a[3], MMU_R)))
+        return -EFAULT;
+    int flags = rt_sys_int(a[4]);
+    long n = how == X_FD   ? fsetxattr(rt_sys_int(a[0]), name, buf, a[3], flags)
+             : how == X_LINK ? lsetxattr(path, name, buf, a[3], flags)
+                             : setxattr(path, name, buf, a[3], flags);
+    return rt_sys_ret(n);
+}
+
+static long do_listxattr(rt_proc *p, const uint64_t *a, int how) {
+    char path[RT_SYS_PATH_MAX];
+    int r = xattr_args(p, how, a[0], 0, path, NULL);
+    if (r)
+        return r;
+    uint64_t size = a[2] > XATTR_SIZE_MAX ? XATTR_SIZE_MAX : a[2];
+    char *buf = NULL;
+    if (size && !(buf = mmu_host_ptr(p->mm, a[1], size, MMU_W)))
+        return -EFAULT;
+    long n = how == X_FD   ? flistxattr(rt_sys_int(a[0]), buf, size)
+             : how == X_LINK ? llistxattr(path, buf, size)
+                             : listxattr(path, buf, size);
+    return rt_sys_ret(n);
+}
+
+static long do_removexattr(rt_proc *p, const uint64_t *a, int how) {
+    char path[RT_SYS_PATH_MAX], name[XATTR_NAME_MAX + 1];
+    int r = xattr_args(p, how, a[0], a[1], path, name);
+    if (r)
+        return r;
+    long n = how == X_FD   ? fremovexattr(rt_sys_int(a[0]), name)
+             : how == X_LINK ? lremovexattr(path, name)
+                             : removexattr(path, name);
+    return rt_sys_ret(n);
+}
+
+long rt_sys_getxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_PATH); }
+long rt_sys_lgetxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_LINK); }
+long rt_sys_fgetxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_FD); }
+long rt_sys_setxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_PATH); }
+long rt_sys_lsetxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_LINK); }
+long rt_sys_fsetxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_FD); }
+long rt_sys_listxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_PATH); }
+long rt_sys_llistxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_LINK); }
+long rt_sys_flistxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_FD); }
+long rt_sys_removexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_PATH); }
+long rt_sys_lremovexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_LINK); }
+long rt_sys_fremovexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_FD); }

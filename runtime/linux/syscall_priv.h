@@ -4,7 +4,8 @@
  *
  *   rt_linux_syscall (syscall.c)
  *     ├─ reads nr and a[0..5] from the guest state at the fe_arch offsets
- *     ├─ table[nr] → handler in syscall_fs / _stat / _mm / _proc / _time.c
+ *     ├─ table[nr] → handler in syscall_fs / _path / _stat / _mm / _event /
+ *     │    _proc / _signal / _time.c
  *     │    handler(p, a) returns the Linux result: a value or -errno
  *     ├─ -d strace: syscall_strace.c prints "name(args) = result"
  *     └─ writes the result at off_ret
@@ -141,8 +142,21 @@ RT_SYS_DECL(ftruncate)
 RT_SYS_DECL(fallocate)
 RT_SYS_DECL(fadvise64)
 RT_SYS_DECL(getdents64)
-RT_SYS_DECL(eventfd2)
 RT_SYS_DECL(memfd_create)
+RT_SYS_DECL(splice)
+RT_SYS_DECL(tee)
+/* syscall_event.c */
+RT_SYS_DECL(epoll_create1)
+RT_SYS_DECL(epoll_ctl)
+RT_SYS_DECL(epoll_pwait)
+RT_SYS_DECL(epoll_pwait2)
+RT_SYS_DECL(timerfd_create)
+RT_SYS_DECL(timerfd_settime)
+RT_SYS_DECL(timerfd_gettime)
+RT_SYS_DECL(inotify_init1)
+RT_SYS_DECL(inotify_add_watch)
+RT_SYS_DECL(inotify_rm_watch)
+RT_SYS_DECL(eventfd2)
 /* syscall_path.c */
 RT_SYS_DECL(faccessat)
 RT_SYS_DECL(faccessat2)
@@ -165,6 +179,18 @@ RT_SYS_DECL(getcwd)
 RT_SYS_DECL(chdir)
 RT_SYS_DECL(fchdir)
 RT_SYS_DECL(umask)
+RT_SYS_DECL(getxattr)
+RT_SYS_DECL(lgetxattr)
+RT_SYS_DECL(fgetxattr)
+RT_SYS_DECL(setxattr)
+RT_SYS_DECL(lsetxattr)
+RT_SYS_DECL(fsetxattr)
+RT_SYS_DECL(listxattr)
+RT_SYS_DECL(llistxattr)
+RT_SYS_DECL(flistxattr)
+RT_SYS_DECL(removexattr)
+RT_SYS_DECL(lremovexattr)
+RT_SYS_DECL(fremovexattr)
 /* syscall_stat.c */
 RT_SYS_DECL(fstat)
 RT_SYS_DECL(newfstatat)
@@ -214,6 +240,8 @@ RT_SYS_DECL(rseq)
 RT_SYS_DECL(uname)
 RT_SYS_DECL(sethostname)
 RT_SYS_DECL(sysinfo)
+RT_SYS_DECL(syslog)
+RT_SYS_DECL(personality)
 RT_SYS_DECL(getrlimit)
 RT_SYS_DECL(setrlimit)
 RT_SYS_DECL(prlimit64)

@@ -276,6 +276,29 @@ long rt_sys_sysinfo(rt_proc *p, const uint64_t *a) {
     return mmu_write(p->mm, a[0], &g, sizeof g) ? -EFAULT : 0;
 }
 
+/* syslog(type, buf, len), for dmesg: the read actions (2, 3, 4) fill buf. */
+long rt_sys_syslog(rt_proc *p, const uint64_t *a) {
+    int type = rt_sys_int(a[0]), len = rt_sys_int(a[2]);
+    void *buf = NULL;
+    if (type >= 2 && type <= 4) {
+        if (len < 0)
+            return -EINVAL;
+        if (len && !(buf = mmu_host_ptr(p->mm, a[1], (uint64_t)len, MMU_W)))
+            return -EFAULT;
+    }
+    return rt_sys_ret(syscall(SYS_syslog, type, buf, len));
+}
+
+/* personality: only PER_LINUX; 0xffffffff queries. */
+long rt_sys_personality(rt_proc *p, const uint64_t *a) {
+    (void)p;
+    uint32_t persona = (uint32_t)a[0];
+    if (persona == 0xffffffffu || persona == 0)
+        return 0;
+    rt_sys_unimp("personality %#x", persona);
+    return -EINVAL;
+}
+
 /* ---- resource limits and usage ---- */
 
 /* Limits the guest may not lower for the host process: liftvm's own

@@ -226,6 +226,7 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
             put(l, "%d", rt_sys_int(v));
         break;
     case 'o': put_open_flags(l, v); break;
+    case 'O': put_flags(l, v & 0xffffffffull, open_flags, COUNT(open_flags), "0"); break;
     case 'm': put(l, "0%llo", (unsigned long long)v); break;
     case 'a': put_flags(l, v & 7, access_flags, COUNT(access_flags), "F_OK"); break;
     case 'b': put_buffer(l, p, v, i < 5 ? a[i + 1] : 0); break;

@@ -309,6 +309,24 @@ Test(syscall, path_calls) {
     cr_assert_eq(SYS(RT_NR_getcwd, SCRATCH + 0x1000, 1), -ERANGE);
 }
 
+Test(syscall, epoll_converts_padded_events) {
+    long ep = SYS(RT_NR_epoll_create1, G_O_CLOEXEC);
+    cr_assert_geq(ep, 0);
+    long efd = SYS(RT_NR_eventfd2, 1, 0);
+    cr_assert_geq(efd, 0);
+    /* guest struct epoll_event: u32 events, 4 bytes padding, u64 data */
+    uint64_t ev[2] = {1 /* EPOLLIN */, 0x1122334455667788ull};
+    cr_assert_eq(mmu_write(P.mm, SCRATCH, ev, sizeof ev), 0);
+    cr_assert_eq(SYS(RT_NR_epoll_ctl, (uint64_t)ep, 1 /* ADD */, (uint64_t)efd, SCRATCH), 0);
+    cr_assert_eq(SYS(RT_NR_epoll_pwait, (uint64_t)ep, SCRATCH + 0x100, 4, 0, 0, 8), 1);
+    cr_assert_eq(rd32(SCRATCH + 0x100), 1);
+    cr_assert_eq(rd64(SCRATCH + 0x108), 0x1122334455667788ull);
+    cr_assert_eq(SYS(RT_NR_epoll_pwait, (uint64_t)ep, SCRATCH + 0x100, 0, 0, 0, 8), -EINVAL);
+    cr_assert_eq(SYS(RT_NR_epoll_pwait, (uint64_t)ep, BAD, 4, 0, 0, 8), -EFAULT);
+    close((int)ep);
+    close((int)efd);
+}
+
 /* ---- memory ---- */
 
 Test(syscall, brk_grows_and_shrinks) {
