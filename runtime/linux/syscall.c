@@ -22,10 +22,10 @@ typedef struct sys_entry {
 #define S(name, args, ret) [RT_NR_##name] = {rt_sys_##name, args, ret}
 
 /* Argument kinds: d int, l long, u unsigned, x hex, p pointer, s path,
- * D dirfd, o O_* flags, O O_* flags without an access mode, C mode if the previous O_* flags create a file,
- * m mode, a access mode, b buffer of next-arg bytes, r buffer of result bytes, P prot, M mmap flags, A AT_* flags, S signal, F fcntl cmd,
- * I ioctl cmd, f futex op, c clock, R rlimit resource, W whence,
- * h sigprocmask how. */
+ * D dirfd, o O_* flags, O O_* flags without an access mode, C mode if the previous O_* flags create
+ * a file, m mode, a access mode, b buffer of next-arg bytes, r buffer of result bytes, P prot, M
+ * mmap flags, A AT_* flags, S signal, F fcntl cmd, I ioctl cmd, f futex op, c clock, R rlimit
+ * resource, W whence, h sigprocmask how. */
 static const sys_entry table[RT_NR_LIMIT] = {
     /* files */
     S(openat, "DsoC", 'd'),
@@ -207,7 +207,9 @@ static const sys_entry table[RT_NR_LIMIT] = {
 static const char *const names[RT_NR_LIMIT] = {RT_SYSCALL_LIST(NAME_ENTRY)};
 #undef NAME_ENTRY
 
-const char *rt_sys_name(uint64_t nr) { return nr < RT_NR_LIMIT ? names[nr] : NULL; }
+const char *rt_sys_name(uint64_t nr) {
+    return nr < RT_NR_LIMIT ? names[nr] : NULL;
+}
 
 rt_sys_state *rt_sys_state_get(rt_proc *p) {
     if (p->sys)
@@ -257,8 +259,7 @@ bool rt_linux_syscall(rt_proc *p) {
         r = -ENOMEM;
     } else {
         const char *name = rt_sys_name(nr);
-        rt_sys_unimp("syscall %s(%llu) not implemented", name ? name : "?",
-                     (unsigned long long)nr);
+        rt_sys_unimp("syscall %s(%llu) not implemented", name ? name : "?", (unsigned long long)nr);
         r = -ENOSYS;
     }
 

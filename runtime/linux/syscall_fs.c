@@ -31,13 +31,23 @@ static const struct {
     uint32_t guest;
     int host;
 } oflag_map[] = {
-    {00000100, O_CREAT},     {00000200, O_EXCL},      {00000400, O_NOCTTY},
-    {00001000, O_TRUNC},     {00002000, O_APPEND},    {00004000, O_NONBLOCK},
-    {00010000, O_DSYNC},     {00020000, O_ASYNC},     {00040000, O_DIRECT},
+    {00000100, O_CREAT},
+    {00000200, O_EXCL},
+    {00000400, O_NOCTTY},
+    {00001000, O_TRUNC},
+    {00002000, O_APPEND},
+    {00004000, O_NONBLOCK},
+    {00010000, O_DSYNC},
+    {00020000, O_ASYNC},
+    {00040000, O_DIRECT},
     {00100000, 00100000 /* kernel O_LARGEFILE; glibc's macro is 0 on x86-64 */},
-    {00200000, O_DIRECTORY}, {00400000, O_NOFOLLOW},  {01000000, O_NOATIME},
-    {02000000, O_CLOEXEC},   {04000000, O_SYNC & ~O_DSYNC /* __O_SYNC */},
-    {010000000, O_PATH},     {020000000, O_TMPFILE & ~O_DIRECTORY /* __O_TMPFILE */},
+    {00200000, O_DIRECTORY},
+    {00400000, O_NOFOLLOW},
+    {01000000, O_NOATIME},
+    {02000000, O_CLOEXEC},
+    {04000000, O_SYNC & ~O_DSYNC /* __O_SYNC */},
+    {010000000, O_PATH},
+    {020000000, O_TMPFILE & ~O_DIRECTORY /* __O_TMPFILE */},
 };
 
 #define OFLAG_COUNT (sizeof oflag_map / sizeof oflag_map[0])
@@ -190,12 +200,24 @@ static long do_rwv(rt_proc *p, const uint64_t *a, bool wr, bool positioned, bool
     return rt_sys_ret(n);
 }
 
-long rt_sys_readv(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, false, false, false); }
-long rt_sys_writev(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, true, false, false); }
-long rt_sys_preadv(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, false, true, false); }
-long rt_sys_pwritev(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, true, true, false); }
-long rt_sys_preadv2(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, false, true, true); }
-long rt_sys_pwritev2(rt_proc *p, const uint64_t *a) { return do_rwv(p, a, true, true, true); }
+long rt_sys_readv(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, false, false, false);
+}
+long rt_sys_writev(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, true, false, false);
+}
+long rt_sys_preadv(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, false, true, false);
+}
+long rt_sys_pwritev(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, true, true, false);
+}
+long rt_sys_preadv2(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, false, true, true);
+}
+long rt_sys_pwritev2(rt_proc *p, const uint64_t *a) {
+    return do_rwv(p, a, true, true, true);
+}
 
 long rt_sys_lseek(rt_proc *p, const uint64_t *a) {
     (void)p;
@@ -232,8 +254,8 @@ static long fcntl_lock(rt_proc *p, int fd, int cmd, uint64_t addr) {
     guest_flock g;
     if (mmu_read(p->mm, addr, &g, sizeof g))
         return -EFAULT;
-    struct flock h = {.l_type = g.type, .l_whence = g.whence, .l_start = g.start,
-                      .l_len = g.len, .l_pid = g.pid};
+    struct flock h = {
+        .l_type = g.type, .l_whence = g.whence, .l_start = g.start, .l_len = g.len, .l_pid = g.pid};
     if (fcntl(fd, cmd, &h) < 0)
         return -errno;
     if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
@@ -301,6 +323,7 @@ enum { ARG_NONE, ARG_VAL, ARG_IN, ARG_OUT, ARG_INOUT };
  * adds two u32 speeds), so the guest number and the host number agree and
  * the argument is copied as bytes.  Anything else may hold pointers or
  * differ, so it is refused rather than passed through. */
+/* clang-format off */
 static const struct {
     uint32_t cmd;
     const char *name;
@@ -329,6 +352,7 @@ static const struct {
     {0x80081272, "BLKGETSIZE64", ARG_OUT, 8}, {0x1260, "BLKGETSIZE", ARG_OUT, 8},
     {0x1268, "BLKSSZGET", ARG_OUT, 4},
 };
+/* clang-format on */
 
 const char *rt_sys_ioctl_name(uint32_t cmd) {
     for (size_t i = 0; i < sizeof ioctl_table / sizeof ioctl_table[0]; i++)
@@ -383,7 +407,8 @@ long rt_sys_ioctl(rt_proc *p, const uint64_t *a) {
 long rt_sys_pipe2(rt_proc *p, const uint64_t *a) {
     if (!mmu_check(p->mm, a[0], 8, MMU_W))
         return -EFAULT;
-    if (a[1] & ~(uint64_t)(02000000 | 04000 | 040000 | 010000000)) /* CLOEXEC NONBLOCK DIRECT NOTIFICATION */
+    if (a[1] & ~(uint64_t)(02000000 | 04000 | 040000 |
+                           010000000)) /* CLOEXEC NONBLOCK DIRECT NOTIFICATION */
         return -EINVAL;
     int fds[2];
     if (pipe2(fds, rt_sys_oflags_to_host(a[1] & ~(uint64_t)010000000)) < 0)
@@ -569,8 +594,8 @@ long rt_sys_fallocate(rt_proc *p, const uint64_t *a) {
  * keeps the Linux -errno convention (posix_fadvise returns it positive). */
 long rt_sys_fadvise64(rt_proc *p, const uint64_t *a) {
     (void)p;
-    return rt_sys_ret(syscall(SYS_fadvise64, rt_sys_int(a[0]), (off_t)a[1], (off_t)a[2],
-                              rt_sys_int(a[3])));
+    return rt_sys_ret(
+        syscall(SYS_fadvise64, rt_sys_int(a[0]), (off_t)a[1], (off_t)a[2], rt_sys_int(a[3])));
 }
 
 /* struct linux_dirent64 is the same on every architecture. */

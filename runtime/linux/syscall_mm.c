@@ -12,11 +12,11 @@
  */
 #include "runtime/linux/syscall_priv.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 /* asm-generic mman values (x86-64 shares them, but the guest's are named
@@ -63,7 +63,9 @@ static const uint64_t validated_map_flags =
 /* Linux's default vm.mmap_min_addr: no fixed mappings below it. */
 #define MMAP_MIN_ADDR 0x10000ull
 
-static uint64_t page_up(uint64_t x) { return (x + MMU_PAGE_MASK) & ~MMU_PAGE_MASK; }
+static uint64_t page_up(uint64_t x) {
+    return (x + MMU_PAGE_MASK) & ~MMU_PAGE_MASK;
+}
 
 static void log_page(const char *what, uint64_t start, uint64_t len, int prot) {
     if (rt_log_on(RT_LOG_PAGE))
@@ -242,8 +244,8 @@ long rt_sys_mmap(rt_proc *p, const uint64_t *a) {
             return -ENOMEM;
     }
 
-    int r = anon ? mmu_map(p->mm, at, len, prot)
-                 : mmu_map_file(p->mm, at, len, prot, fd, off, shared);
+    int r =
+        anon ? mmu_map(p->mm, at, len, prot) : mmu_map_file(p->mm, at, len, prot, fd, off, shared);
     if (r)
         return r;
     rt_sys_fmap_clear(p, at, at + len);
@@ -323,7 +325,7 @@ static long move_mapping(rt_proc *p, uint64_t old, uint64_t osz, uint64_t new, u
         perm[i] = (int8_t)mmu_page_prot(p->mm, old + i * MMU_PAGE_SIZE);
     copy_pages(p, old, new, keep);
     for (uint64_t i = 0; i < npg; i++)
-        mmu_protect(p->mm, new + i * MMU_PAGE_SIZE, MMU_PAGE_SIZE, perm[i] < 0 ? 0 : perm[i]);
+        mmu_protect(p->mm, new + i *MMU_PAGE_SIZE, MMU_PAGE_SIZE, perm[i] < 0 ? 0 : perm[i]);
     if (nsz > keep)
         mmu_protect(p->mm, new + keep, nsz - keep, last < 0 ? 0 : last);
     if (rt_sys_fmap_find(p, old))

@@ -49,7 +49,8 @@ static int map_path(rt_proc *p, const char *g, char *out) {
      * host's, with the sysroot only overlaying files it has. */
     if (rl > 0 && g[0] == '/' && g[strspn(g, "/")] != 0) {
         int n = snprintf(out, RT_SYS_PATH_MAX, "%.*s%s", (int)rl, p->sysroot, g);
-        if (n > 0 && n < RT_SYS_PATH_MAX && faccessat(AT_FDCWD, out, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        if (n > 0 && n < RT_SYS_PATH_MAX &&
+            faccessat(AT_FDCWD, out, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
             return 0;
     }
     strcpy(out, g); /* g fits: it came from a PATH_MAX buffer */
@@ -224,8 +225,7 @@ long rt_sys_fchownat(rt_proc *p, const uint64_t *a) {
     int r = rt_sys_path(p, a[1], path);
     if (r)
         return r;
-    return rt_sys_ret(
-        fchownat(rt_sys_int(a[0]), path, (uid_t)a[2], (gid_t)a[3], rt_sys_int(a[4])));
+    return rt_sys_ret(fchownat(rt_sys_int(a[0]), path, (uid_t)a[2], (gid_t)a[3], rt_sys_int(a[4])));
 }
 
 long rt_sys_fchown(rt_proc *p, const uint64_t *a) {
@@ -337,7 +337,7 @@ static long do_getxattr(rt_proc *p, const uint64_t *a, int how) {
     void *buf = NULL;
     if (size && !(buf = mmu_host_ptr(p->mm, a[2], size, MMU_W)))
         return -EFAULT;
-    long n = how == X_FD   ? fgetxattr(rt_sys_int(a[0]), name, buf, size)
+    long n = how == X_FD     ? fgetxattr(rt_sys_int(a[0]), name, buf, size)
              : how == X_LINK ? lgetxattr(path, name, buf, size)
                              : getxattr(path, name, buf, size);
     return rt_sys_ret(n);
@@ -354,7 +354,7 @@ static long do_setxattr(rt_proc *p, const uint64_t *a, int how) {
     if (a[3] && !(buf = mmu_host_ptr(p->mm, a[2], a[3], MMU_R)))
         return -EFAULT;
     int flags = rt_sys_int(a[4]);
-    long n = how == X_FD   ? fsetxattr(rt_sys_int(a[0]), name, buf, a[3], flags)
+    long n = how == X_FD     ? fsetxattr(rt_sys_int(a[0]), name, buf, a[3], flags)
              : how == X_LINK ? lsetxattr(path, name, buf, a[3], flags)
                              : setxattr(path, name, buf, a[3], flags);
     return rt_sys_ret(n);
@@ -369,7 +369,7 @@ static long do_listxattr(rt_proc *p, const uint64_t *a, int how) {
     char *buf = NULL;
     if (size && !(buf = mmu_host_ptr(p->mm, a[1], size, MMU_W)))
         return -EFAULT;
-    long n = how == X_FD   ? flistxattr(rt_sys_int(a[0]), buf, size)
+    long n = how == X_FD     ? flistxattr(rt_sys_int(a[0]), buf, size)
              : how == X_LINK ? llistxattr(path, buf, size)
                              : listxattr(path, buf, size);
     return rt_sys_ret(n);
@@ -380,21 +380,45 @@ static long do_removexattr(rt_proc *p, const uint64_t *a, int how) {
     int r = xattr_args(p, how, a[0], a[1], path, name);
     if (r)
         return r;
-    long n = how == X_FD   ? fremovexattr(rt_sys_int(a[0]), name)
+    long n = how == X_FD     ? fremovexattr(rt_sys_int(a[0]), name)
              : how == X_LINK ? lremovexattr(path, name)
                              : removexattr(path, name);
     return rt_sys_ret(n);
 }
 
-long rt_sys_getxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_PATH); }
-long rt_sys_lgetxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_LINK); }
-long rt_sys_fgetxattr(rt_proc *p, const uint64_t *a) { return do_getxattr(p, a, X_FD); }
-long rt_sys_setxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_PATH); }
-long rt_sys_lsetxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_LINK); }
-long rt_sys_fsetxattr(rt_proc *p, const uint64_t *a) { return do_setxattr(p, a, X_FD); }
-long rt_sys_listxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_PATH); }
-long rt_sys_llistxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_LINK); }
-long rt_sys_flistxattr(rt_proc *p, const uint64_t *a) { return do_listxattr(p, a, X_FD); }
-long rt_sys_removexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_PATH); }
-long rt_sys_lremovexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_LINK); }
-long rt_sys_fremovexattr(rt_proc *p, const uint64_t *a) { return do_removexattr(p, a, X_FD); }
+long rt_sys_getxattr(rt_proc *p, const uint64_t *a) {
+    return do_getxattr(p, a, X_PATH);
+}
+long rt_sys_lgetxattr(rt_proc *p, const uint64_t *a) {
+    return do_getxattr(p, a, X_LINK);
+}
+long rt_sys_fgetxattr(rt_proc *p, const uint64_t *a) {
+    return do_getxattr(p, a, X_FD);
+}
+long rt_sys_setxattr(rt_proc *p, const uint64_t *a) {
+    return do_setxattr(p, a, X_PATH);
+}
+long rt_sys_lsetxattr(rt_proc *p, const uint64_t *a) {
+    return do_setxattr(p, a, X_LINK);
+}
+long rt_sys_fsetxattr(rt_proc *p, const uint64_t *a) {
+    return do_setxattr(p, a, X_FD);
+}
+long rt_sys_listxattr(rt_proc *p, const uint64_t *a) {
+    return do_listxattr(p, a, X_PATH);
+}
+long rt_sys_llistxattr(rt_proc *p, const uint64_t *a) {
+    return do_listxattr(p, a, X_LINK);
+}
+long rt_sys_flistxattr(rt_proc *p, const uint64_t *a) {
+    return do_listxattr(p, a, X_FD);
+}
+long rt_sys_removexattr(rt_proc *p, const uint64_t *a) {
+    return do_removexattr(p, a, X_PATH);
+}
+long rt_sys_lremovexattr(rt_proc *p, const uint64_t *a) {
+    return do_removexattr(p, a, X_LINK);
+}
+long rt_sys_fremovexattr(rt_proc *p, const uint64_t *a) {
+    return do_removexattr(p, a, X_FD);
+}

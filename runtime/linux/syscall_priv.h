@@ -55,10 +55,10 @@ typedef struct rt_sys_state {
     uint64_t sigmask;                        /* blocked signals, bit (sig - 1) */
     uint64_t altstack_sp, altstack_size;
     int32_t altstack_flags;
-    uint64_t clear_child_tid;                /* set_tid_address */
+    uint64_t clear_child_tid; /* set_tid_address */
     uint64_t robust_list, robust_len;
-    char comm[16];                           /* PR_SET_NAME */
-    rt_sys_filemap *fmaps;                   /* sorted, disjoint */
+    char comm[16];         /* PR_SET_NAME */
+    rt_sys_filemap *fmaps; /* sorted, disjoint */
     size_t nfmaps, capfmaps;
 } rt_sys_state;
 
@@ -67,10 +67,14 @@ typedef struct rt_sys_state {
 rt_sys_state *rt_sys_state_get(rt_proc *p);
 
 /* Host result (-1 with errno) to Linux result (-errno). */
-static inline long rt_sys_ret(long r) { return r < 0 ? -(long)errno : r; }
+static inline long rt_sys_ret(long r) {
+    return r < 0 ? -(long)errno : r;
+}
 
 /* Arguments declared int in the kernel are the low 32 bits of the register. */
-static inline int rt_sys_int(uint64_t v) { return (int)(int32_t)v; }
+static inline int rt_sys_int(uint64_t v) {
+    return (int)(int32_t)v;
+}
 
 /* Room for a guest path (PATH_MAX) behind a sysroot prefix. */
 #define RT_SYS_PATH_MAX (2 * PATH_MAX)

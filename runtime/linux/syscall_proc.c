@@ -31,7 +31,9 @@ long rt_sys_exit_group(rt_proc *p, const uint64_t *a) {
     return 0;
 }
 
-long rt_sys_exit(rt_proc *p, const uint64_t *a) { return rt_sys_exit_group(p, a); }
+long rt_sys_exit(rt_proc *p, const uint64_t *a) {
+    return rt_sys_exit_group(p, a);
+}
 
 /* ---- ids and credentials ---- */
 
@@ -376,11 +378,12 @@ long rt_sys_getrusage(rt_proc *p, const uint64_t *a) {
     struct rusage ru;
     if (getrusage(rt_sys_int(a[0]), &ru) < 0)
         return -errno;
-    int64_t g[18] = {ru.ru_utime.tv_sec, ru.ru_utime.tv_usec, ru.ru_stime.tv_sec,
-                     ru.ru_stime.tv_usec, ru.ru_maxrss, ru.ru_ixrss, ru.ru_idrss,
-                     ru.ru_isrss, ru.ru_minflt, ru.ru_majflt, ru.ru_nswap, ru.ru_inblock,
-                     ru.ru_oublock, ru.ru_msgsnd, ru.ru_msgrcv, ru.ru_nsignals,
-                     ru.ru_nvcsw, ru.ru_nivcsw};
+    int64_t g[18] = {ru.ru_utime.tv_sec,  ru.ru_utime.tv_usec, ru.ru_stime.tv_sec,
+                     ru.ru_stime.tv_usec, ru.ru_maxrss,        ru.ru_ixrss,
+                     ru.ru_idrss,         ru.ru_isrss,         ru.ru_minflt,
+                     ru.ru_majflt,        ru.ru_nswap,         ru.ru_inblock,
+                     ru.ru_oublock,       ru.ru_msgsnd,        ru.ru_msgrcv,
+                     ru.ru_nsignals,      ru.ru_nvcsw,         ru.ru_nivcsw};
     return mmu_write(p->mm, a[1], g, sizeof g) ? -EFAULT : 0;
 }
 

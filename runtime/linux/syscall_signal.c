@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+/* clang-format off */
 /* Guest (asm-generic) signal numbers; x86-64 uses the same ones. */
 enum {
     G_SIGHUP = 1, G_SIGINT = 2, G_SIGQUIT = 3, G_SIGILL = 4, G_SIGTRAP = 5, G_SIGABRT = 6,
@@ -32,17 +33,21 @@ enum {
     G_SIGTTOU = 22, G_SIGURG = 23, G_SIGXCPU = 24, G_SIGXFSZ = 25, G_SIGVTALRM = 26,
     G_SIGPROF = 27, G_SIGWINCH = 28, G_SIGIO = 29, G_SIGPWR = 30, G_SIGSYS = 31,
 };
+/* clang-format on */
 
 enum { G_SIG_DFL = 0, G_SIG_IGN = 1 };
 enum { G_SIG_BLOCK = 0, G_SIG_UNBLOCK = 1, G_SIG_SETMASK = 2 };
 enum { G_SS_ONSTACK = 1, G_SS_DISABLE = 2, G_SS_AUTODISARM = 1u << 31 };
 #define G_MINSIGSTKSZ 2048 /* riscv64 */
 
-static uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
+static uint64_t sigbit(int sig) {
+    return 1ull << (sig - 1);
+}
 static const uint64_t unblockable = (1ull << (G_SIGKILL - 1)) | (1ull << (G_SIGSTOP - 1));
 
 typedef enum { ACT_TERM, ACT_CORE, ACT_IGN, ACT_STOP, ACT_CONT } default_action;
 
+/* clang-format off */
 static default_action default_of(int sig) {
     switch (sig) {
     case G_SIGQUIT: case G_SIGILL: case G_SIGTRAP: case G_SIGABRT: case G_SIGBUS:
@@ -58,10 +63,12 @@ static default_action default_of(int sig) {
         return ACT_TERM; /* including every real-time signal */
     }
 }
+/* clang-format on */
 
 /* Signals whose host disposition may follow the guest's SIG_IGN/SIG_DFL:
  * the classic ones the runtime does not use for faults, and never the
  * host libc's internal real-time signals. */
+/* clang-format off */
 static bool mirrored(int sig) {
     switch (sig) {
     case G_SIGHUP: case G_SIGINT: case G_SIGQUIT: case G_SIGUSR1: case G_SIGUSR2:
@@ -73,6 +80,7 @@ static bool mirrored(int sig) {
         return false;
     }
 }
+/* clang-format on */
 
 /* Kills (or stops) liftvm with host signal sig, its default action. */
 static void host_default_raise(int sig) {
@@ -266,9 +274,16 @@ long rt_sys_sigaltstack(rt_proc *p, const uint64_t *a) {
 /* ---- futex ---- */
 
 enum {
-    FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-    FUTEX_WAKE_OP = 5, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
-    FUTEX_PRIVATE = 128, FUTEX_CLOCK_REALTIME = 256,
+    FUTEX_WAIT = 0,
+    FUTEX_WAKE = 1,
+    FUTEX_FD = 2,
+    FUTEX_REQUEUE = 3,
+    FUTEX_CMP_REQUEUE = 4,
+    FUTEX_WAKE_OP = 5,
+    FUTEX_WAIT_BITSET = 9,
+    FUTEX_WAKE_BITSET = 10,
+    FUTEX_PRIVATE = 128,
+    FUTEX_CLOCK_REALTIME = 256,
 };
 
 /* Applies FUTEX_WAKE_OP's encoded operation to the word at uaddr2. */
@@ -287,6 +302,7 @@ static long futex_wake_op(rt_proc *p, uint64_t uaddr2, uint32_t val3) {
     if (!w || (uaddr2 & 3))
         return w ? -EINVAL : -EFAULT;
     uint32_t old = *w, v = (uint32_t)oparg;
+    /* clang-format off */
     switch (op) {
     case 0: *w = v; break;        /* SET */
     case 1: *w = old + v; break;  /* ADD */
@@ -294,6 +310,7 @@ static long futex_wake_op(rt_proc *p, uint64_t uaddr2, uint32_t val3) {
     case 3: *w = old & ~v; break; /* ANDN */
     default: *w = old ^ v; break; /* XOR */
     }
+    /* clang-format on */
     return 0; /* nobody to wake whatever the comparison says */
 }
 

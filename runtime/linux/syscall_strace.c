@@ -45,7 +45,8 @@ typedef struct flag_name {
 
 /* Prints the names of the set bits of v from names[], then any rest in hex;
  * zero prints zero_name. */
-static void put_flags(line *l, uint64_t v, const flag_name *names, size_t n, const char *zero_name) {
+static void put_flags(line *l, uint64_t v, const flag_name *names, size_t n,
+                      const char *zero_name) {
     if (v == 0) {
         put(l, "%s", zero_name);
         return;
@@ -86,15 +87,27 @@ static void put_open_flags(line *l, uint64_t v) {
 static const flag_name access_flags[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 
 static const flag_name prot_flags[] = {
-    {1, "PROT_READ"}, {2, "PROT_WRITE"}, {4, "PROT_EXEC"}, {8, "PROT_SEM"},
-    {0x01000000, "PROT_GROWSDOWN"}, {0x02000000, "PROT_GROWSUP"},
+    {1, "PROT_READ"},
+    {2, "PROT_WRITE"},
+    {4, "PROT_EXEC"},
+    {8, "PROT_SEM"},
+    {0x01000000, "PROT_GROWSDOWN"},
+    {0x02000000, "PROT_GROWSUP"},
 };
 
 static const flag_name map_flags[] = {
-    {0x10, "MAP_FIXED"},        {0x20, "MAP_ANONYMOUS"},    {0x100, "MAP_GROWSDOWN"},
-    {0x800, "MAP_DENYWRITE"},   {0x1000, "MAP_EXECUTABLE"}, {0x2000, "MAP_LOCKED"},
-    {0x4000, "MAP_NORESERVE"},  {0x8000, "MAP_POPULATE"},   {0x10000, "MAP_NONBLOCK"},
-    {0x20000, "MAP_STACK"},     {0x40000, "MAP_HUGETLB"},   {0x80000, "MAP_SYNC"},
+    {0x10, "MAP_FIXED"},
+    {0x20, "MAP_ANONYMOUS"},
+    {0x100, "MAP_GROWSDOWN"},
+    {0x800, "MAP_DENYWRITE"},
+    {0x1000, "MAP_EXECUTABLE"},
+    {0x2000, "MAP_LOCKED"},
+    {0x4000, "MAP_NORESERVE"},
+    {0x8000, "MAP_POPULATE"},
+    {0x10000, "MAP_NONBLOCK"},
+    {0x20000, "MAP_STACK"},
+    {0x40000, "MAP_HUGETLB"},
+    {0x80000, "MAP_SYNC"},
     {0x100000, "MAP_FIXED_NOREPLACE"},
 };
 
@@ -112,42 +125,50 @@ static void put_map_flags(line *l, uint64_t v) {
 }
 
 static const flag_name at_flags[] = {
-    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},  {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},   {0x400, "AT_SYMLINK_FOLLOW"},
     {0x800, "AT_NO_AUTOMOUNT"},     {0x1000, "AT_EMPTY_PATH"}, {0x2000, "AT_STATX_FORCE_SYNC"},
     {0x4000, "AT_STATX_DONT_SYNC"},
 };
 
 static const char *const signal_names[] = {
-    NULL,      "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
-    "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
-    "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
-    "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS",
+    NULL,        "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
 };
 
 static const char *const fcntl_names[] = {
-    "F_DUPFD", "F_GETFD", "F_SETFD", "F_GETFL", "F_SETFL", "F_GETLK", "F_SETLK",
-    "F_SETLKW", "F_SETOWN", "F_GETOWN", "F_SETSIG", "F_GETSIG",
+    "F_DUPFD", "F_GETFD",  "F_SETFD",  "F_GETFL",  "F_SETFL",  "F_GETLK",
+    "F_SETLK", "F_SETLKW", "F_SETOWN", "F_GETOWN", "F_SETSIG", "F_GETSIG",
 };
 
 static const char *const futex_names[] = {
-    "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
-    "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
-    "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI", "FUTEX_CMP_REQUEUE_PI",
-    "FUTEX_LOCK_PI2",
+    "FUTEX_WAIT",           "FUTEX_WAKE",        "FUTEX_FD",          "FUTEX_REQUEUE",
+    "FUTEX_CMP_REQUEUE",    "FUTEX_WAKE_OP",     "FUTEX_LOCK_PI",     "FUTEX_UNLOCK_PI",
+    "FUTEX_TRYLOCK_PI",     "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+    "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
 };
 
 static const char *const clock_names[] = {
-    "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID",
-    "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME",
-    "CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", NULL, "CLOCK_TAI",
+    "CLOCK_REALTIME",
+    "CLOCK_MONOTONIC",
+    "CLOCK_PROCESS_CPUTIME_ID",
+    "CLOCK_THREAD_CPUTIME_ID",
+    "CLOCK_MONOTONIC_RAW",
+    "CLOCK_REALTIME_COARSE",
+    "CLOCK_MONOTONIC_COARSE",
+    "CLOCK_BOOTTIME",
+    "CLOCK_REALTIME_ALARM",
+    "CLOCK_BOOTTIME_ALARM",
+    NULL,
+    "CLOCK_TAI",
 };
 
 static const char *const rlimit_names[] = {
-    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
-    "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
-    "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO",
-    "RLIMIT_RTTIME",
+    "RLIMIT_CPU",      "RLIMIT_FSIZE", "RLIMIT_DATA",   "RLIMIT_STACK",
+    "RLIMIT_CORE",     "RLIMIT_RSS",   "RLIMIT_NPROC",  "RLIMIT_NOFILE",
+    "RLIMIT_MEMLOCK",  "RLIMIT_AS",    "RLIMIT_LOCKS",  "RLIMIT_SIGPENDING",
+    "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
 };
 
 static const char *const whence_names[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA",
@@ -165,6 +186,7 @@ static void put_enum(line *l, int64_t v, const char *const *names, size_t n) {
 /* Quotes n bytes C-style; more says whether to append "...". */
 static void put_quoted(line *l, const uint8_t *s, size_t n, bool more) {
     put(l, "\"");
+    /* clang-format off */
     for (size_t i = 0; i < n; i++) {
         uint8_t c = s[i];
         switch (c) {
@@ -180,6 +202,7 @@ static void put_quoted(line *l, const uint8_t *s, size_t n, bool more) {
                 put(l, "\\%o", c);
         }
     }
+    /* clang-format on */
     put(l, "\"%s", more ? "..." : "");
 }
 
@@ -211,6 +234,7 @@ static void put_path(line *l, rt_proc *p, uint64_t addr) {
     put_quoted(l, (const uint8_t *)tmp, (size_t)n, false);
 }
 
+/* clang-format off */
 static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, long result) {
     uint64_t v = a[i];
     switch (kind) {
@@ -281,6 +305,7 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
     default: put(l, "%#llx", (unsigned long long)v); break;
     }
 }
+/* clang-format on */
 
 void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
                    long result) {

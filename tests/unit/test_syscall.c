@@ -57,7 +57,9 @@ static void teardown(void) {
 
 TestSuite(syscall, .init = setup, .fini = teardown);
 
-static void set_reg(size_t off, uint64_t v) { memcpy((uint8_t *)&cpu + off, &v, 8); }
+static void set_reg(size_t off, uint64_t v) {
+    memcpy((uint8_t *)&cpu + off, &v, 8);
+}
 
 /* Runs syscall nr with up to six arguments; the result, and whether the
  * process goes on, come back. */
@@ -75,7 +77,9 @@ static long sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
     return (long)r;
 }
 #define SYS(nr, ...) sys_n(nr, (uint64_t[]){__VA_ARGS__, 0, 0, 0, 0, 0, 0})
-static long sys_n(uint64_t nr, const uint64_t *a) { return sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]); }
+static long sys_n(uint64_t nr, const uint64_t *a) {
+    return sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
 
 /* Puts a string into guest scratch memory at offset off; returns its address. */
 static uint64_t gstr(uint64_t off, const char *s) {
@@ -83,20 +87,43 @@ static uint64_t gstr(uint64_t off, const char *s) {
     return SCRATCH + off;
 }
 
-static void host_path(char *out, const char *name) { sprintf(out, "%s/%s", tmpdir, name); }
+static void host_path(char *out, const char *name) {
+    sprintf(out, "%s/%s", tmpdir, name);
+}
 
 static const uint64_t AT_FDCWD_G = (uint64_t)-100;
 
 /* asm-generic open flags */
-enum { G_O_WRONLY = 1, G_O_RDWR = 2, G_O_CREAT = 0100, G_O_EXCL = 0200, G_O_TRUNC = 01000,
-       G_O_APPEND = 02000, G_O_DIRECTORY = 0200000, G_O_CLOEXEC = 02000000 };
+enum {
+    G_O_WRONLY = 1,
+    G_O_RDWR = 2,
+    G_O_CREAT = 0100,
+    G_O_EXCL = 0200,
+    G_O_TRUNC = 01000,
+    G_O_APPEND = 02000,
+    G_O_DIRECTORY = 0200000,
+    G_O_CLOEXEC = 02000000
+};
 
 /* ---- stat ---- */
 
 /* asm-generic struct stat field offsets */
-enum { ST_DEV = 0, ST_INO = 8, ST_MODE = 16, ST_NLINK = 20, ST_UID = 24, ST_GID = 28,
-       ST_RDEV = 32, ST_SIZE = 48, ST_BLKSIZE = 56, ST_BLOCKS = 64, ST_ATIME = 72,
-       ST_MTIME = 88, ST_MTIME_NSEC = 96, ST_CTIME = 104 };
+enum {
+    ST_DEV = 0,
+    ST_INO = 8,
+    ST_MODE = 16,
+    ST_NLINK = 20,
+    ST_UID = 24,
+    ST_GID = 28,
+    ST_RDEV = 32,
+    ST_SIZE = 48,
+    ST_BLKSIZE = 56,
+    ST_BLOCKS = 64,
+    ST_ATIME = 72,
+    ST_MTIME = 88,
+    ST_MTIME_NSEC = 96,
+    ST_CTIME = 104
+};
 
 static uint64_t rd64(uint64_t addr) {
     uint64_t v;
@@ -172,7 +199,8 @@ Test(syscall, openat_translates_flags) {
     host_path(path, "new");
     uint64_t gp = gstr(0, path);
     umask(022);
-    long fd = SYS(RT_NR_openat, AT_FDCWD_G, gp, G_O_WRONLY | G_O_CREAT | G_O_EXCL | G_O_APPEND | G_O_CLOEXEC, 0640);
+    long fd = SYS(RT_NR_openat, AT_FDCWD_G, gp,
+                  G_O_WRONLY | G_O_CREAT | G_O_EXCL | G_O_APPEND | G_O_CLOEXEC, 0640);
     cr_assert_geq(fd, 0);
     struct stat h;
     cr_assert_eq(stat(path, &h), 0);
@@ -185,7 +213,8 @@ Test(syscall, openat_translates_flags) {
     cr_assert_eq(SYS(RT_NR_close, (uint64_t)fd), 0);
     cr_assert_eq(SYS(RT_NR_close, (uint64_t)fd), -EBADF);
 
-    cr_assert_eq(SYS(RT_NR_openat, AT_FDCWD_G, gp, G_O_WRONLY | G_O_CREAT | G_O_EXCL, 0600), -EEXIST);
+    cr_assert_eq(SYS(RT_NR_openat, AT_FDCWD_G, gp, G_O_WRONLY | G_O_CREAT | G_O_EXCL, 0600),
+                 -EEXIST);
     cr_assert_eq(SYS(RT_NR_openat, AT_FDCWD_G, gp, G_O_DIRECTORY), -ENOTDIR);
     fd = SYS(RT_NR_openat, AT_FDCWD_G, gstr(0x100, tmpdir), G_O_DIRECTORY);
     cr_assert_geq(fd, 0);
@@ -297,7 +326,8 @@ Test(syscall, path_calls) {
     host_path(path, "d");
     host_path(path2, "d2");
     cr_assert_eq(SYS(RT_NR_mkdirat, AT_FDCWD_G, gstr(0, path), 0755), 0);
-    cr_assert_eq(SYS(RT_NR_renameat2, AT_FDCWD_G, gstr(0, path), AT_FDCWD_G, gstr(0x200, path2), 0), 0);
+    cr_assert_eq(SYS(RT_NR_renameat2, AT_FDCWD_G, gstr(0, path), AT_FDCWD_G, gstr(0x200, path2), 0),
+                 0);
     cr_assert_eq(SYS(RT_NR_unlinkat, AT_FDCWD_G, gstr(0, path2), 0x200 /* AT_REMOVEDIR */), 0);
     cr_assert_eq(SYS(RT_NR_unlinkat, AT_FDCWD_G, gstr(0, path2), 0x200), -ENOENT);
     cr_assert_eq(SYS(RT_NR_symlinkat, gstr(0, "target"), AT_FDCWD_G, gstr(0x200, path)), 0);
@@ -352,8 +382,13 @@ Test(syscall, brk_grows_and_shrinks) {
     cr_assert_eq(SYS(RT_NR_brk, BRK_START + 6 * PG), (long)(BRK_START + 6 * PG));
 }
 
-enum { G_MAP_SHARED = 1, G_MAP_PRIVATE = 2, G_MAP_FIXED = 0x10, G_MAP_ANON = 0x20,
-       G_MAP_NOREPLACE = 0x100000 };
+enum {
+    G_MAP_SHARED = 1,
+    G_MAP_PRIVATE = 2,
+    G_MAP_FIXED = 0x10,
+    G_MAP_ANON = 0x20,
+    G_MAP_NOREPLACE = 0x100000
+};
 
 Test(syscall, mmap_munmap_mprotect) {
     long a = SYS(RT_NR_mmap, 0, 3 * PG, MMU_R | MMU_W, G_MAP_PRIVATE | G_MAP_ANON, (uint64_t)-1, 0);
@@ -383,18 +418,24 @@ Test(syscall, mmap_munmap_mprotect) {
     cr_assert_gt(h2, 0);
     /* FIXED replaces, FIXED_NOREPLACE refuses */
     cr_assert_eq(SYS(RT_NR_mmap, 0x40000000, PG, MMU_R | MMU_W | MMU_X,
-                     G_MAP_PRIVATE | G_MAP_ANON | G_MAP_FIXED, (uint64_t)-1, 0), 0x40000000);
+                     G_MAP_PRIVATE | G_MAP_ANON | G_MAP_FIXED, (uint64_t)-1, 0),
+                 0x40000000);
     cr_assert_eq(mmu_page_prot(P.mm, 0x40000000), MMU_R | MMU_W | MMU_X);
-    cr_assert_eq(SYS(RT_NR_mmap, 0x40000000, PG, MMU_R, G_MAP_PRIVATE | G_MAP_ANON | G_MAP_NOREPLACE,
-                     (uint64_t)-1, 0), -EEXIST);
-    cr_assert_eq(SYS(RT_NR_mmap, 0x40001000, PG, MMU_R, G_MAP_PRIVATE | G_MAP_ANON | G_MAP_NOREPLACE,
-                     (uint64_t)-1, 0), 0x40001000);
+    cr_assert_eq(SYS(RT_NR_mmap, 0x40000000, PG, MMU_R,
+                     G_MAP_PRIVATE | G_MAP_ANON | G_MAP_NOREPLACE, (uint64_t)-1, 0),
+                 -EEXIST);
+    cr_assert_eq(SYS(RT_NR_mmap, 0x40001000, PG, MMU_R,
+                     G_MAP_PRIVATE | G_MAP_ANON | G_MAP_NOREPLACE, (uint64_t)-1, 0),
+                 0x40001000);
     /* errors */
-    cr_assert_eq(SYS(RT_NR_mmap, 0, 0, MMU_R, G_MAP_PRIVATE | G_MAP_ANON, (uint64_t)-1, 0), -EINVAL);
+    cr_assert_eq(SYS(RT_NR_mmap, 0, 0, MMU_R, G_MAP_PRIVATE | G_MAP_ANON, (uint64_t)-1, 0),
+                 -EINVAL);
     cr_assert_eq(SYS(RT_NR_mmap, 0, PG, MMU_R, G_MAP_ANON, (uint64_t)-1, 0), -EINVAL);
     cr_assert_eq(SYS(RT_NR_mmap, 0x40000001, PG, MMU_R, G_MAP_PRIVATE | G_MAP_ANON | G_MAP_FIXED,
-                     (uint64_t)-1, 0), -EINVAL);
-    cr_assert_eq(SYS(RT_NR_mmap, 0, 1ull << 40, MMU_R, G_MAP_PRIVATE | G_MAP_ANON, (uint64_t)-1, 0), -ENOMEM);
+                     (uint64_t)-1, 0),
+                 -EINVAL);
+    cr_assert_eq(SYS(RT_NR_mmap, 0, 1ull << 40, MMU_R, G_MAP_PRIVATE | G_MAP_ANON, (uint64_t)-1, 0),
+                 -ENOMEM);
     cr_assert_eq(SYS(RT_NR_mmap, 0, PG, MMU_R, G_MAP_PRIVATE, 999, 0), -EBADF);
 }
 
@@ -555,10 +596,10 @@ Test(syscall, riscv_hwprobe) {
     cr_assert_eq(SYS(RT_NR_riscv_hwprobe, SCRATCH, 4, 0, 0, 0), 0);
     int64_t got[8];
     cr_assert_eq(mmu_read(P.mm, SCRATCH, got, sizeof got), 0);
-    cr_assert_eq(got[1], 1);                     /* BASE_BEHAVIOR_IMA */
-    cr_assert_eq(got[3], 1 | 2 | 8 | 16 | 32);   /* FD C ZBA ZBB ZBS */
-    cr_assert_eq(got[4], 0);                     /* MVENDORID */
-    cr_assert_eq(got[6], -1);                    /* unknown key */
+    cr_assert_eq(got[1], 1);                   /* BASE_BEHAVIOR_IMA */
+    cr_assert_eq(got[3], 1 | 2 | 8 | 16 | 32); /* FD C ZBA ZBB ZBS */
+    cr_assert_eq(got[4], 0);                   /* MVENDORID */
+    cr_assert_eq(got[6], -1);                  /* unknown key */
     cr_assert_eq(SYS(RT_NR_riscv_hwprobe, SCRATCH, 1, 0, 0, 7), -EINVAL);
 }
 
