@@ -244,6 +244,24 @@ static uint64_t load_reg(const rt_proc *p, size_t off) {
     return v;
 }
 
+/* Prints one strace line for call nr; ret_kind 'n' prints "= ?". */
+static void trace(rt_proc *p, uint64_t nr, const uint64_t *a, long r, bool unfinished) {
+    const sys_entry *e = nr < RT_NR_LIMIT && table[nr].fn ? &table[nr] : NULL;
+    const char *name = rt_sys_name(nr);
+    char unknown[32];
+    if (!name) {
+        snprintf(unknown, sizeof unknown, "syscall_%llu", (unsigned long long)nr);
+        name = unknown;
+    }
+    char ret = unfinished ? 'n' : e ? e->ret : 'd';
+    rt_sys_strace(p, name, e ? e->args : "xxxxxx", ret, a, r);
+}
+
+void rt_sys_strace_unfinished(rt_proc *p) {
+    if (rt_log_on(RT_LOG_STRACE) && p->sys)
+        trace(p, p->sys->cur_nr, p->sys->cur_args, 0, true);
+}
+
 bool rt_linux_syscall(rt_proc *p) {
     const fe_arch *arch = p->arch;
     uint64_t nr = load_reg(p, arch->off_sysno);
@@ -252,8 +270,11 @@ bool rt_linux_syscall(rt_proc *p) {
         a[i] = load_reg(p, arch->off_args[i]);
 
     const sys_entry *e = nr < RT_NR_LIMIT ? &table[nr] : NULL;
+    rt_sys_state *st = rt_sys_state_get(p);
     long r;
-    if (e && e->fn && rt_sys_state_get(p)) {
+    if (e && e->fn && st) {
+        st->cur_nr = nr;
+        memcpy(st->cur_args, a, sizeof a);
         r = e->fn(p, a);
     } else if (e && e->fn) {
         r = -ENOMEM;
@@ -263,15 +284,8 @@ bool rt_linux_syscall(rt_proc *p) {
         r = -ENOSYS;
     }
 
-    if (rt_log_on(RT_LOG_STRACE)) {
-        const char *name = rt_sys_name(nr);
-        char unknown[32];
-        if (!name) {
-            snprintf(unknown, sizeof unknown, "syscall_%llu", (unsigned long long)nr);
-            name = unknown;
-        }
-        rt_sys_strace(p, name, e && e->fn ? e->args : "xxxxxx", e && e->fn ? e->ret : 'd', a, r);
-    }
+    if (rt_log_on(RT_LOG_STRACE))
+        trace(p, nr, a, r, false);
     if (p->exited)
         return false;
     uint64_t v = (uint64_t)r;

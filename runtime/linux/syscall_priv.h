@@ -53,12 +53,14 @@ typedef struct rt_sys_filemap {
 typedef struct rt_sys_state {
     rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal number */
     uint64_t sigmask;                        /* blocked signals, bit (sig - 1) */
+    uint64_t sigpending;                     /* blocked signals sent to self */
     uint64_t altstack_sp, altstack_size;
     int32_t altstack_flags;
     uint64_t clear_child_tid; /* set_tid_address */
     uint64_t robust_list, robust_len;
-    char comm[16];         /* PR_SET_NAME */
-    rt_sys_filemap *fmaps; /* sorted, disjoint */
+    char comm[16];                /* PR_SET_NAME */
+    uint64_t cur_nr, cur_args[6]; /* the call in progress, for strace */
+    rt_sys_filemap *fmaps;        /* sorted, disjoint */
     size_t nfmaps, capfmaps;
 } rt_sys_state;
 
@@ -106,6 +108,9 @@ void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * one letter per argument (see syscall_strace.c), ret the result's kind. */
 void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
                    long result);
+/* -d strace: prints the call in progress as "name(args) = ?", for a call
+ * that is about to end the process (syscall.c). */
+void rt_sys_strace_unfinished(rt_proc *p);
 /* Name of syscall nr, or NULL. */
 const char *rt_sys_name(uint64_t nr);
 /* Name of a known ioctl command (syscall_fs.c), or NULL. */

@@ -3,6 +3,8 @@
  *
  * Signal dispositions, the blocked mask and the alternate stack are
  * recorded in rt_sys_state; delivery to guest handlers is a later step.
+ * A signal the guest sends itself while blocking it stays pending until
+ * it is unblocked, as on Linux (glibc blocks signals around raise()).
  * Until then a signal the guest sends itself takes its default action for
  * real: a terminating one kills liftvm with the same host signal (no core
  * file), so the parent sees the status the guest would have produced.
@@ -83,7 +85,10 @@ static bool mirrored(int sig) {
 /* clang-format on */
 
 /* Kills (or stops) liftvm with host signal sig, its default action. */
-static void host_default_raise(int sig) {
+static void host_default_raise(rt_proc *p, int sig) {
+    rt_sys_strace_unfinished(p);
+    if (rt_log_on(RT_LOG_STRACE))
+        rt_logf("+++ killed by SIG%s +++\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
     if (rt_log_file)
         fflush(rt_log_file);
     fflush(stdout);
@@ -98,7 +103,8 @@ static void host_default_raise(int sig) {
     raise(sig);
 }
 
-/* A signal the guest sent to itself. */
+/* A signal the guest sent to itself: a blocked one waits in sigpending
+ * until rt_sigprocmask unblocks it. */
 static long deliver_self(rt_proc *p, int sig) {
     if (sig == 0)
         return 0;
@@ -107,12 +113,12 @@ static long deliver_self(rt_proc *p, int sig) {
     rt_sys_state *st = p->sys;
     uint64_t handler = st->sigact[sig].handler;
     bool catchable = sig != G_SIGKILL && sig != G_SIGSTOP;
-    if (catchable && (st->sigmask & sigbit(sig))) {
-        rt_sys_unimp("signal %d sent to self while blocked: dropped (no pending signals yet)", sig);
-        return 0;
-    }
     if (catchable && handler == G_SIG_IGN)
         return 0;
+    if (catchable && (st->sigmask & sigbit(sig))) {
+        st->sigpending |= sigbit(sig);
+        return 0;
+    }
     if (catchable && handler != G_SIG_DFL) {
         rt_sys_unimp("signal %d: guest handler %#llx not run (no signal delivery yet)", sig,
                      (unsigned long long)handler);
@@ -123,10 +129,10 @@ static long deliver_self(rt_proc *p, int sig) {
     case ACT_CONT:
         return 0;
     case ACT_STOP:
-        host_default_raise(sig);
+        host_default_raise(p, sig);
         return 0; /* continued */
     default:
-        host_default_raise(sig);
+        host_default_raise(p, sig);
         /* Still alive (the host signal was somehow caught): exit as the
          * kernel would report a death by signal to a shell. */
         p->exited = true;
@@ -188,6 +194,8 @@ long rt_sys_rt_sigaction(rt_proc *p, const uint64_t *a) {
     if (a[1]) {
         nw.mask &= ~unblockable;
         st->sigact[sig] = nw;
+        if (nw.handler == G_SIG_IGN)
+            st->sigpending &= ~sigbit(sig);
         if (mirrored(sig)) {
             if (nw.handler == G_SIG_IGN)
                 signal(sig, SIG_IGN);
@@ -220,16 +228,27 @@ long rt_sys_rt_sigprocmask(rt_proc *p, const uint64_t *a) {
         else
             st->sigmask = set;
         st->sigmask &= ~unblockable;
+        /* Signals that were waiting and are now unblocked arrive now. */
+        uint64_t ready = st->sigpending & ~st->sigmask;
+        for (int sig = 1; ready && sig <= RT_SIG_MAX; sig++) {
+            if (ready & sigbit(sig)) {
+                ready &= ~sigbit(sig);
+                st->sigpending &= ~sigbit(sig);
+                deliver_self(p, sig);
+                if (p->exited)
+                    break;
+            }
+        }
     }
     return 0;
 }
 
-/* Nothing is ever pending yet. */
+/* Only signals the guest sent itself while blocking them can be pending. */
 long rt_sys_rt_sigpending(rt_proc *p, const uint64_t *a) {
     if (a[1] > 8)
         return -EINVAL;
-    uint64_t none = 0;
-    return mmu_write(p->mm, a[0], &none, (size_t)a[1]) ? -EFAULT : 0;
+    uint64_t pending = p->sys->sigpending & p->sys->sigmask;
+    return mmu_write(p->mm, a[0], &pending, (size_t)a[1]) ? -EFAULT : 0;
 }
 
 /* stack_t: sp, int flags (padded), size — 24 bytes. */

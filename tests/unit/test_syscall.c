@@ -572,6 +572,18 @@ Test(syscall, kill_self_with_default_action_dies_by_signal, .signal = SIGTERM) {
     SYS(RT_NR_kill, (uint64_t)getpid(), 15);
 }
 
+/* glibc may block signals around raise(): the signal waits until unblocked. */
+Test(syscall, blocked_self_signal_is_pending_until_unblocked, .signal = SIGTERM) {
+    uint64_t set = 1ull << (15 - 1);
+    cr_assert_eq(mmu_write(P.mm, SCRATCH, &set, 8), 0);
+    cr_assert_eq(SYS(RT_NR_rt_sigprocmask, 0 /* BLOCK */, SCRATCH, 0, 8), 0);
+    cr_assert_eq(SYS(RT_NR_tgkill, (uint64_t)getpid(), (uint64_t)gettid(), 15), 0);
+    cr_assert_eq(SYS(RT_NR_rt_sigpending, SCRATCH + 8, 8), 0);
+    cr_assert_eq(rd64(SCRATCH + 8), set);
+    SYS(RT_NR_rt_sigprocmask, 1 /* UNBLOCK */, SCRATCH, 0, 8);
+    cr_assert_fail("still alive after unblocking a pending SIGTERM");
+}
+
 Test(syscall, futex_single_thread) {
     uint32_t v = 7;
     cr_assert_eq(mmu_write(P.mm, SCRATCH, &v, 4), 0);
