@@ -119,33 +119,54 @@ long rt_sys_close_range(rt_proc *p, const uint64_t *a) {
 
 /* ---- read, write and the vector forms ---- */
 
+/* The guest buffer of a read or write: *n is cut to MAX_RW and then to the
+ * part that is accessible with prot, since Linux copies up to the first
+ * faulting page and returns a short count.  NULL (-EFAULT) when not even
+ * the first byte is accessible. */
+static void *guest_buf(rt_proc *p, uint64_t addr, uint64_t *n, int prot) {
+    uint64_t want = *n > MAX_RW ? MAX_RW : *n;
+    uint64_t ok = 0;
+    while (ok < want) {
+        uint64_t chunk = MMU_PAGE_SIZE - ((addr + ok) & MMU_PAGE_MASK);
+        if (chunk > want - ok)
+            chunk = want - ok;
+        if (!mmu_check(p->mm, addr + ok, chunk, prot))
+            break;
+        ok += chunk;
+    }
+    if (want > 0 && ok == 0)
+        return NULL;
+    *n = ok;
+    return mmu_host_ptr(p->mm, addr, ok, prot);
+}
+
 long rt_sys_read(rt_proc *p, const uint64_t *a) {
-    uint64_t n = a[2] > MAX_RW ? MAX_RW : a[2];
-    void *buf = mmu_host_ptr(p->mm, a[1], n, MMU_W);
+    uint64_t n = a[2];
+    void *buf = guest_buf(p, a[1], &n, MMU_W);
     if (!buf)
         return -EFAULT;
     return rt_sys_ret(read(rt_sys_int(a[0]), buf, n));
 }
 
 long rt_sys_write(rt_proc *p, const uint64_t *a) {
-    uint64_t n = a[2] > MAX_RW ? MAX_RW : a[2];
-    void *buf = mmu_host_ptr(p->mm, a[1], n, MMU_R);
+    uint64_t n = a[2];
+    void *buf = guest_buf(p, a[1], &n, MMU_R);
     if (!buf)
         return -EFAULT;
     return rt_sys_ret(write(rt_sys_int(a[0]), buf, n));
 }
 
 long rt_sys_pread64(rt_proc *p, const uint64_t *a) {
-    uint64_t n = a[2] > MAX_RW ? MAX_RW : a[2];
-    void *buf = mmu_host_ptr(p->mm, a[1], n, MMU_W);
+    uint64_t n = a[2];
+    void *buf = guest_buf(p, a[1], &n, MMU_W);
     if (!buf)
         return -EFAULT;
     return rt_sys_ret(pread(rt_sys_int(a[0]), buf, n, (off_t)a[3]));
 }
 
 long rt_sys_pwrite64(rt_proc *p, const uint64_t *a) {
-    uint64_t n = a[2] > MAX_RW ? MAX_RW : a[2];
-    void *buf = mmu_host_ptr(p->mm, a[1], n, MMU_R);
+    uint64_t n = a[2];
+    void *buf = guest_buf(p, a[1], &n, MMU_R);
     if (!buf)
         return -EFAULT;
     return rt_sys_ret(pwrite(rt_sys_int(a[0]), buf, n, (off_t)a[3]));
