@@ -1,0 +1,109 @@
+/*
+ * jit.h — the LLVM tiers: hot IR blocks and regions compiled to host code.
+ *
+ *   dispatcher ─► jit_run(pc) ── compiled? ── yes ─► units chain to each other
+ *       │                          │ no              until a syscall, trap,
+ *       ▼                          ▼                 fence.i or uncompiled pc
+ *   interpreter ─► jit_note_block: counts; hot1 ─► tier 1 (one block, quick)
+ *                  tier-1 entries reach hot2 ─► region of hot blocks ─► tier 2 (O2)
+ *                  compiles run on one background thread; code is installed
+ *                  with an atomic store into the block's cell
+ *
+ * Lifted code consumes the same IR the interpreter runs (ir/ir_interp.c is
+ * normative) and agrees with it bit for bit, including the pc and registers
+ * a guest sees at a fault.  Usage from a dispatcher:
+ *
+ *   jit *j = jit_new(&opts, state_size, mem.limit, err, sizeof err);
+ *   jit_thread *t = jit_thread_new(j, &mem, block_source, ctx);
+ *   for (;;) {
+ *       ir_exit ex;
+ *       if (!jit_run(t, state, &ex)) {            // nothing compiled at pc
+ *           b = block at pc; ex = ir_interp_run(b, state, &mem);
+ *           jit_note_block(t, b, state, &ex);      // profile, maybe enqueue
+ *       }
+ *       handle ex (NEXT, SYSCALL, TRAP, FLUSH -> jit_invalidate)
+ *   }
+ */
+#ifndef LIFTVM_JIT_H
+#define LIFTVM_JIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir/ir.h"
+
+typedef enum jit_mode {
+    JIT_OFF,  /* interpreter only */
+    JIT_AUTO, /* tiered by the hot1/hot2 thresholds (default) */
+    JIT_T1,   /* every block compiled at tier 1 before it first runs */
+    JIT_T2,   /* every block compiled at tier 2 (as a region head) before it first runs */
+} jit_mode;
+
+typedef struct jit_options {
+    jit_mode mode;
+    uint32_t hot1;        /* interpreted executions of a block before tier 1 */
+    uint32_t hot2;        /* executions (interpreted + tier 1) before a tier-2 region */
+    const char *dump_dir; /* --dump-llvm: IR before/after optimisation per unit, or NULL */
+    uint32_t fail_every;  /* test hook (LIFTVM_JIT_FAIL_EVERY): every Nth compile fails */
+    FILE *log;            /* where the two logs below go (stderr if NULL) */
+    bool log_units;       /* -d jit: one line per compiled unit */
+    bool log_stats;       /* -d stats: a summary when the jit is freed */
+} jit_options;
+
+void jit_options_default(jit_options *o);
+/* "off", "auto", "t1", "t2" -> mode; false if unknown. */
+bool jit_parse_mode(const char *s, jit_mode *out);
+const char *jit_mode_name(jit_mode m);
+
+typedef struct jit jit;               /* the LLVM session and its compile thread */
+typedef struct jit_thread jit_thread; /* per guest thread: jump cache, exit record */
+typedef struct jit_unit jit_unit;     /* one compiled function */
+
+/* The runtime's IR: the block at pc, decoding it when decode is true and it
+ * is not cached yet; NULL if unavailable.  Called on the guest thread only;
+ * the jit copies what it keeps. */
+typedef const ir_block *(*jit_block_fn)(void *ctx, uint64_t pc, bool decode);
+
+/* Starts the session and the compile thread.  state_size: bytes of guest
+ * state (it begins with ir_state_head); limit: the guest memory limit baked
+ * into bounds checks.  NULL with a message in err on failure. */
+jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err, size_t errlen);
+/* Stops the compile thread, frees all code; prints the -d stats summary. */
+void jit_free(jit *j);
+
+jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void *blocks_ctx);
+void jit_thread_free(jit_thread *t);
+
+/* Runs compiled code for the state's pc, if there is any (in forced modes,
+ * compiling it first).  Returns false, touching nothing, when the block must
+ * be interpreted; else true with the exit that ended the chain of units in
+ * *ex: IR_EXIT_NEXT (state pc has no compiled code), SYSCALL, TRAP, FLUSH. */
+bool jit_run(jit_thread *t, void *state, ir_exit *ex);
+
+/* After the interpreter ran b ending with ex: profiles it, and in auto mode
+ * enqueues a tier-1 compile when the block becomes hot. */
+void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const ir_exit *ex);
+
+/* Guest code may have changed (fence.i; mmap, munmap or mprotect over
+ * translated code): drops every translation and in-flight compile.  Call on
+ * the guest thread, outside compiled code. */
+void jit_invalidate(jit *j);
+
+/* ---- synchronous API for tests (e.g. the random-instruction tester) ---- */
+
+/* Compiles blocks[0..n) at tier 1 or 2 and waits for the result: blocks[0]
+ * is the entry; with loops, direct branches between the given blocks become
+ * LLVM branches, otherwise every exit leaves the unit (one pass, like one
+ * ir_interp_run).  Nothing is chained to other units.  NULL with err set
+ * when the compile fails. */
+jit_unit *jit_compile_sync(jit *j, const ir_block *const *blocks, size_t n, int tier, bool loops,
+                           char *err, size_t errlen);
+/* Shorthand for one block, one pass. */
+jit_unit *jit_compile_block_sync(jit *j, const ir_block *b, int tier, char *err, size_t errlen);
+/* Runs u once on state and mem (mem->limit must be the jit's limit). */
+ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem);
+void jit_unit_free(jit *j, jit_unit *u);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * jit_helpers.c — host functions that compiled units call, and the table
+ * that defines them as absolute symbols in the JIT (jit_session.c).
+ */
+#include <time.h>
+
+#include "ir/ir_fp.h"
+#include "llvmjit/jit_lift.h"
+
+/* CLOCK for the cycle and time counters, exactly as ir_interp_run computes
+ * them (instret is read inline from the state slot). */
+uint64_t jit_h_clock(uint64_t kind)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return kind == IR_CLOCK_TIME ? ns / 100 : ns;
+}
+
+const jit_helper_sym jit_helper_syms[] = {
+    {"jit_h_clock", (void *)jit_h_clock},
+    {"ir_fp_arith", (void *)ir_fp_arith},
+    {"ir_fp_sqrt32", (void *)ir_fp_sqrt32},
+    {"ir_fp_sqrt64", (void *)ir_fp_sqrt64},
+    {"ir_fp_fma", (void *)ir_fp_fma},
+    {"ir_fp_minmax", (void *)ir_fp_minmax},
+    {"ir_fp_compare", (void *)ir_fp_compare},
+    {"ir_fp_class32", (void *)ir_fp_class32},
+    {"ir_fp_class64", (void *)ir_fp_class64},
+    {"ir_fp_convert", (void *)ir_fp_convert},
+};
+const size_t jit_helper_count = sizeof jit_helper_syms / sizeof jit_helper_syms[0];

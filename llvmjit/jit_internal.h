@@ -1,0 +1,197 @@
+/*
+ * jit_internal.h — struct layouts shared by the files of llvmjit/ (private).
+ *
+ * Threads: the guest thread (dispatcher) owns the cell table, the jump
+ * cache, region formation and all profile counters; the compile thread owns
+ * every LLVM object (one LLJIT: LLVM_NOTES says two threads compiling in one
+ * LLJIT crash).  They meet in the request queue and at installation, both
+ * under jit.mu.  Compiled code reads cells (code pointer, acquire) and the
+ * guest thread's jit_ctx.
+ */
+#ifndef LIFTVM_JIT_INTERNAL_H
+#define LIFTVM_JIT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "llvmjit/jit.h"
+
+/* What a compiled unit returns to jit_enter (and so to jit_run). */
+enum {
+    JIT_X_NEXT = 0, /* continue at state pc, which has no chained code */
+    JIT_X_SYSCALL,  /* system call; state pc is the instruction after it */
+    JIT_X_TRAP,     /* trap at state pc: jit_ctx.trap and .addr */
+    JIT_X_FLUSH,    /* fence.i: state pc is the instruction after it */
+    JIT_X_HOT,      /* tier-1 unit reached hot2 on entry; nothing ran */
+};
+
+/* The calling convention of units: LLVM's tailcc, whose calls marked `tail`
+ * in tail position are guaranteed to become jumps at every optimisation
+ * level, so chains of units never grow the host stack. */
+#define JIT_UNIT_CC 18u
+
+typedef struct jit_unit jit_unit;
+
+/* Per guest pc: where compiled code enters, and the block's profile.  Cells
+ * are never freed while the jit lives (only reset), so compiled code may
+ * embed their addresses.  Lifted code knows the offsets of code and count. */
+typedef struct jit_cell {
+    _Atomic(void *) code;     /* +0: the unit whose entry is pc, or the exit stub */
+    uint64_t count;           /* +8: executions: interpreted + tier-1 entries */
+    uint64_t pc;
+    uint64_t last_ind;        /* last target of the indirect jump ending the block, 0 none */
+    jit_unit *unit;           /* installed unit (under jit.mu) */
+    _Atomic uint8_t tier;     /* tier of the installed unit, 0 none (written under jit.mu) */
+    uint8_t flags;            /* JIT_CF_*, guest thread only */
+    struct jit_cell *next;    /* hash chain */
+} jit_cell;
+
+enum {
+    JIT_CF_QUEUED1 = 1 << 0, /* tier-1 compile requested */
+    JIT_CF_QUEUED2 = 1 << 1, /* tier-2 region with this head requested */
+    JIT_CF_FAILED1 = 1 << 2, /* tier-1 compile failed: keep interpreting */
+    JIT_CF_FAILED2 = 1 << 3,
+    JIT_CF_COVERED = 1 << 4, /* inside a requested tier-2 region: no region of its own */
+};
+
+/* Jump cache entry: indirect jumps look the target up inline. */
+typedef struct jit_jc_entry {
+    uint64_t pc;
+    jit_cell *cell;
+} jit_jc_entry;
+
+#define JIT_JC_BITS 12
+#define JIT_JC_SIZE (1u << JIT_JC_BITS)
+
+/* Per guest thread, passed to every unit; offsets known to lifted code. */
+typedef struct jit_ctx {
+    uint8_t *mem_base;    /* +0: guest address 0 */
+    uint64_t trap;        /* +8: ir_trap of a JIT_X_TRAP exit */
+    uint64_t addr;        /* +16: faulting address of a JIT_X_TRAP exit */
+    jit_jc_entry *jcache; /* +24: JIT_JC_SIZE entries */
+} jit_ctx;
+
+/* Calls a unit from C: jit_enter(state, ctx, code) (a stub made in LLVM IR
+ * because units use tailcc). */
+typedef uint64_t (*jit_enter_fn)(void *state, jit_ctx *ctx, void *code);
+
+struct jit_unit {
+    uint64_t pc; /* entry */
+    int tier;
+    uint32_t n_blocks;
+    uint64_t seq; /* unique: the function is named u<seq> */
+    void *code;
+    size_t obj_size;
+    void *rt; /* LLVMOrcResourceTrackerRef; freed on the compile thread */
+    jit_cell *cell; /* where installed, or NULL */
+    jit_enter_fn enter;
+    uint64_t epoch;
+    jit_unit *next; /* in one of the lists below */
+};
+
+/* ---- statistics (jit_stats.c); timers in ns ---- */
+typedef struct jit_stats {
+    uint64_t units[3], failed[3], blocks[3], guest_insns[3], obj_bytes[3];
+    uint64_t lift_ns[3], opt_ns[3], codegen_ns[3], link_ns[3];
+    uint64_t thread_cpu_ns; /* compile thread CPU time */
+    uint64_t discarded;     /* finished after an invalidation */
+    uint64_t freed;
+    uint64_t invalidations;
+    uint64_t queue_max;
+    /* guest thread */
+    uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks;
+} jit_stats;
+
+void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o);
+uint64_t jit_now_ns(void);
+uint64_t jit_thread_cpu_ns(void);
+
+/* ---- compile requests (jit_queue.c) ---- */
+typedef struct jit_req {
+    struct jit_req *next;
+    int tier;
+    bool loops;          /* direct branches between the blocks stay inside */
+    bool sync;           /* a waiter wants result/err; it frees the request */
+    uint64_t epoch;      /* jit.epoch when made; stale requests are dropped */
+    jit_cell *head;      /* install here (NULL: not installed, sync only) */
+    ir_block **blocks;   /* owned copies; blocks[0] is the entry */
+    uint64_t *ind_hint;  /* per block: predicted indirect target, 0 none */
+    uint32_t n_blocks;
+    uint64_t *exit_pc;   /* direct exit targets and their cells, sorted by pc */
+    jit_cell **exit_cell;
+    uint32_t n_exits;
+    /* results of a sync request: err is empty on success */
+    bool done;
+    jit_unit *result;    /* the unit when head is NULL */
+    char err[256];
+} jit_req;
+
+struct jit_session;
+typedef struct jit_cells jit_cells;
+
+struct jit {
+    jit_options opt;
+    size_t state_size;
+    uint64_t limit;
+    struct jit_session *sess; /* compile thread only (made there) */
+    void *exit_stub;          /* tailcc unit that returns JIT_X_NEXT */
+    jit_enter_fn enter;
+
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work;      /* queue or free list not empty, or stop */
+    pthread_cond_t done;      /* a sync request finished, or the session started */
+    bool started, stop;
+    char start_err[256];
+    jit_req *q_head, *q_tail;
+    uint64_t q_len;
+    jit_unit *retired;        /* replaced or dropped; freed once the guest is outside code */
+    jit_unit *to_free;        /* for the compile thread to free */
+    atomic_bool has_retired;
+    _Atomic uint64_t epoch;
+    uint64_t seq;             /* compile thread: unit names */
+    uint64_t compiles;        /* compile thread: for fail_every */
+
+    jit_cells *cells;         /* guest thread */
+    jit_thread *thread_ctx;   /* the (only) guest thread */
+    jit_stats st;
+};
+
+struct jit_thread {
+    jit_ctx ctx;
+    jit *j;
+    ir_mem mem;
+    jit_block_fn blocks;
+    void *blocks_ctx;
+    jit_jc_entry jcache[JIT_JC_SIZE];
+};
+
+/* ---- the cell table (jit_cells.c), guest thread only ---- */
+jit_cells *jit_cells_new(void);
+void jit_cells_free(jit_cells *c);
+jit_cell *jit_cells_find(const jit_cells *c, uint64_t pc);
+/* Finds or makes the cell of pc (code = stub); NULL when out of memory. */
+jit_cell *jit_cells_get(jit_cells *c, uint64_t pc, void *stub);
+/* Calls fn on every cell. */
+void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
+
+/* ---- compile thread and queue (jit_queue.c) ---- */
+bool jit_queue_start(jit *j, char *err, size_t errlen);
+void jit_queue_stop(jit *j);
+/* Takes ownership of r (sync: the caller waits with jit_queue_wait). */
+void jit_queue_push(jit *j, jit_req *r);
+void jit_queue_wait(jit *j, jit_req *r);
+/* The guest thread is outside compiled code: retired units may be freed. */
+void jit_queue_quiescent(jit *j);
+void jit_req_free(jit_req *r);
+
+/* ---- requests from the profile (jit_region.c), guest thread ---- */
+/* A tier-1 request for b, or a tier-2 region with head pc; NULL if none
+ * could be made (out of memory, block unavailable). */
+jit_req *jit_region_tier1(jit_thread *t, const ir_block *b);
+jit_req *jit_region_tier2(jit_thread *t, uint64_t pc, bool forced);
+/* A request for the given blocks, not installed anywhere (tests). */
+jit_req *jit_region_standalone(jit *j, const ir_block *const *blocks, size_t n, int tier,
+                               bool loops);
+
+#endif

@@ -1,0 +1,900 @@
+/*
+ * jit_lift.c — IR → LLVM IR: state slots, integer and memory ops, control.
+ *
+ *   scan: which state slots the unit uses ─► dirty fixpoint over the
+ *   region's internal edges ─► entry block (allocas, tier-1 counter, slot
+ *   loads) ─► one LLVM block per IR block, its ops in order ─► exits
+ *
+ * See jit_lift.h for the shape of a unit and the precise-fault scheme;
+ * ir/ir_interp.c defines what every op means, and this file follows it
+ * case by case (including its corner cases: division by zero, shift counts,
+ * AMO kinds, the rounding-mode check).
+ */
+#include "llvmjit/jit_lift.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fail(lift *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(lift *L, const char *fmt, ...)
+{
+    if (L->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(L->err, L->errlen, fmt, ap);
+    va_end(ap);
+    L->failed = true;
+}
+
+static inline bool bit_get(const uint64_t *s, uint32_t i) { return (s[i / 64] >> (i % 64)) & 1; }
+static inline void bit_set(uint64_t *s, uint32_t i) { s[i / 64] |= UINT64_C(1) << (i % 64); }
+
+LLVMValueRef jl_c64(lift *L, uint64_t v) { return LLVMConstInt(L->i64, v, 0); }
+LLVMValueRef jl_c32(lift *L, uint32_t v) { return LLVMConstInt(L->i32, v, 0); }
+
+/* ---- thin emit helpers (PostgreSQL's l_* style) ---- */
+
+static LLVMValueRef gep8(lift *L, LLVMValueRef base, LLVMValueRef off)
+{
+    return LLVMBuildGEP2(L->B, L->i8, base, &off, 1, "");
+}
+
+static LLVMValueRef const_ptr(lift *L, const void *p)
+{
+    return LLVMConstIntToPtr(jl_c64(L, (uint64_t)(uintptr_t)p), L->ptr);
+}
+
+static LLVMValueRef load_at(lift *L, LLVMTypeRef ty, LLVMValueRef base, uint64_t off, unsigned align)
+{
+    LLVMValueRef p = off ? gep8(L, base, jl_c64(L, off)) : base;
+    LLVMValueRef v = LLVMBuildLoad2(L->B, ty, p, "");
+    LLVMSetAlignment(v, align);
+    return v;
+}
+
+static void store_at(lift *L, LLVMValueRef v, LLVMValueRef base, uint64_t off, unsigned align)
+{
+    LLVMValueRef p = off ? gep8(L, base, jl_c64(L, off)) : base;
+    LLVMSetAlignment(LLVMBuildStore(L->B, v, p), align);
+}
+
+static LLVMValueRef zext64(lift *L, LLVMValueRef v) { return LLVMBuildZExt(L->B, v, L->i64, ""); }
+static LLVMValueRef sext64(lift *L, LLVMValueRef v) { return LLVMBuildSExt(L->B, v, L->i64, ""); }
+static LLVMValueRef trunc_to(lift *L, LLVMValueRef v, LLVMTypeRef ty)
+{
+    return LLVMBuildTrunc(L->B, v, ty, "");
+}
+static LLVMValueRef icmp(lift *L, LLVMIntPredicate p, LLVMValueRef a, LLVMValueRef b)
+{
+    return LLVMBuildICmp(L->B, p, a, b, "");
+}
+static LLVMValueRef sel(lift *L, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b)
+{
+    return LLVMBuildSelect(L->B, c, a, b, "");
+}
+static LLVMValueRef nonzero(lift *L, LLVMValueRef v) { return icmp(L, LLVMIntNE, v, jl_c64(L, 0)); }
+
+LLVMValueRef jl_call(lift *L, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, unsigned n)
+{
+    return LLVMBuildCall2(L->B, fty, fn, args, n, "");
+}
+
+static LLVMValueRef intrinsic(lift *L, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
+                              unsigned n)
+{
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(L->M, id, &ty, 1);
+    LLVMTypeRef fty = LLVMIntrinsicGetType(L->C, id, &ty, 1);
+    return jl_call(L, fty, fn, args, n);
+}
+
+LLVMValueRef jl_helper(lift *L, const char *name, LLVMTypeRef fty)
+{
+    LLVMValueRef f = LLVMGetNamedFunction(L->M, name);
+    if (!f) {
+        f = LLVMAddFunction(L->M, name, fty);
+        LLVMSetLinkage(f, LLVMExternalLinkage);
+    }
+    return f;
+}
+
+static LLVMBasicBlockRef new_bb(lift *L, const char *name)
+{
+    return LLVMAppendBasicBlockInContext(L->C, L->fn, name);
+}
+
+/* br cond, unlikely, likely with branch weights that keep `unlikely` cold. */
+static void cond_br_cold(lift *L, LLVMValueRef cond, LLVMBasicBlockRef unlikely,
+                         LLVMBasicBlockRef likely)
+{
+    LLVMValueRef br = LLVMBuildCondBr(L->B, cond, unlikely, likely);
+    LLVMSetMetadata(br, L->prof_kind, L->cold_w);
+}
+
+/* ---- state slots ---- */
+
+static LLVMValueRef state_slot_ptr(lift *L, uint32_t s)
+{
+    return s ? gep8(L, L->state, jl_c64(L, (uint64_t)s * 8)) : L->state;
+}
+
+LLVMValueRef jl_slot_get(lift *L, uint32_t s)
+{
+    return LLVMBuildLoad2(L->B, L->i64, L->slot[s], "");
+}
+
+void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
+{
+    LLVMBuildStore(L->B, v, L->slot[s]);
+    bit_set(L->dirty, s);
+}
+
+/* Volatile stores of the changed slots: the state a host fault must see.
+ * Volatile because nothing reads them before the next sync or exit, and
+ * LLVM must neither drop them nor reorder them with the volatile access. */
+static void sync_state(lift *L)
+{
+    for (uint32_t s = 0; s < L->nslots; s++) {
+        if (!bit_get(L->dirty, s))
+            continue;
+        LLVMValueRef st = LLVMBuildStore(L->B, jl_slot_get(L, s), state_slot_ptr(L, s));
+        LLVMSetVolatile(st, 1);
+        LLVMSetAlignment(st, 8);
+    }
+    memset(L->dirty, 0, L->nwords * sizeof *L->dirty);
+}
+
+/* Stores the changed slots before leaving the unit; pc (if not NULL)
+ * replaces the pc slot.  L->dirty is left as it was: the caller is on a
+ * path that ends here. */
+static void writeback(lift *L, LLVMValueRef pc)
+{
+    uint32_t pcs = SLOT_OF(pc);
+    for (uint32_t s = 0; s < L->nslots; s++) {
+        if (!bit_get(L->dirty, s) || (pc && s == pcs))
+            continue;
+        LLVMSetAlignment(LLVMBuildStore(L->B, jl_slot_get(L, s), state_slot_ptr(L, s)), 8);
+    }
+    if (pc)
+        LLVMSetAlignment(LLVMBuildStore(L->B, pc, L->state), 8);
+}
+
+/* Maps a GET/PUT offset to its slot, or fails. */
+static bool slot_of(lift *L, int64_t off, uint32_t *s)
+{
+    if (off < 0 || off % 8 != 0 || (uint64_t)off / 8 >= L->nslots) {
+        fail(L, "state offset %lld is not an 8-byte slot inside the %u-slot state", (long long)off,
+             L->nslots);
+        return false;
+    }
+    *s = (uint32_t)(off / 8);
+    return true;
+}
+
+/* ---- exits ---- */
+
+static void ret_code(lift *L, uint64_t code) { LLVMBuildRet(L->B, jl_c64(L, code)); }
+
+/* Tail-calls the code in the cell at cellp: a jmp, since units are tailcc. */
+static void chain_to_cell(lift *L, LLVMValueRef cellp)
+{
+    LLVMValueRef code = LLVMBuildLoad2(L->B, L->ptr, cellp, "");
+    LLVMSetAlignment(code, 8);
+    LLVMSetOrdering(code, LLVMAtomicOrderingAcquire);
+    LLVMValueRef args[2] = {L->state, L->ctx};
+    LLVMValueRef call = jl_call(L, L->unit_ty, code, args, 2);
+    LLVMSetInstructionCallConv(call, JIT_UNIT_CC);
+    LLVMSetTailCall(call, 1);
+    LLVMBuildRet(L->B, call);
+}
+
+static jit_cell *cell_for(lift *L, uint64_t pc)
+{
+    const jit_req *r = L->in->exits;
+    if (!r)
+        return NULL;
+    uint32_t lo = 0, hi = r->n_exits;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (r->exit_pc[mid] == pc)
+            return r->exit_cell[mid];
+        if (r->exit_pc[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Index of the region block a branch to pc stays inside for, or -1. */
+static int internal_block(const jit_lift_in *in, uint64_t pc)
+{
+    if (!in->loops)
+        return -1;
+    for (uint32_t k = 0; k < in->n_blocks; k++)
+        if (in->blocks[k]->pc == pc)
+            return (int)k;
+    return -1;
+}
+
+static bool dirty_subset(const lift *L, uint32_t k)
+{
+    const uint64_t *in = &L->dirty_in[(size_t)k * L->nwords];
+    for (uint32_t w = 0; w < L->nwords; w++)
+        if (L->dirty[w] & ~in[w])
+            return false;
+    return true;
+}
+
+static void branch_internal(lift *L, int k)
+{
+    /* The fixpoint in compute_dirty_in covered this edge; if not, the
+     * target would miss stores at its first sync: refuse to compile. */
+    if (!dirty_subset(L, (uint32_t)k))
+        fail(L, "internal error: dirty set of the edge to block %d not covered", k);
+    LLVMBuildBr(L->B, L->bbs[k]);
+}
+
+/* Leaves for guest pc at the current position (the block ends here). */
+static void goto_pc(lift *L, uint64_t pc)
+{
+    int k = internal_block(L->in, pc);
+    if (k >= 0) {
+        branch_internal(L, k);
+        return;
+    }
+    writeback(L, jl_c64(L, pc));
+    jit_cell *c = cell_for(L, pc);
+    if (c)
+        chain_to_cell(L, const_ptr(L, c));
+    else
+        ret_code(L, JIT_X_NEXT);
+}
+
+/* Leaves for the guest pc in target: a predicted target inside the region
+ * is a compare and branch; otherwise the jump cache (filled by jit_run)
+ * gives the target's cell, a miss returns to the dispatcher. */
+static void goto_value(lift *L, LLVMValueRef target)
+{
+    uint64_t hint = L->in->ind_hint ? L->in->ind_hint[L->cur] : 0;
+    int k = hint ? internal_block(L->in, hint) : -1;
+    if (k >= 0) {
+        LLVMBasicBlockRef hit = new_bb(L, "ind.hit"), miss = new_bb(L, "ind.miss");
+        LLVMBuildCondBr(L->B, icmp(L, LLVMIntEQ, target, jl_c64(L, hint)), hit, miss);
+        LLVMPositionBuilderAtEnd(L->B, hit);
+        branch_internal(L, k);
+        LLVMPositionBuilderAtEnd(L->B, miss);
+    }
+    writeback(L, target);
+    if (!L->in->exits) {
+        ret_code(L, JIT_X_NEXT);
+        return;
+    }
+    LLVMValueRef idx = LLVMBuildAnd(L->B, LLVMBuildLShr(L->B, target, jl_c64(L, 1), ""),
+                                    jl_c64(L, JIT_JC_SIZE - 1), "");
+    LLVMValueRef e = gep8(L, L->jcache, LLVMBuildShl(L->B, idx, jl_c64(L, 4), ""));
+    LLVMValueRef epc = load_at(L, L->i64, e, offsetof(jit_jc_entry, pc), 8);
+    LLVMBasicBlockRef hit = new_bb(L, "jc.hit"), miss = new_bb(L, "jc.miss");
+    LLVMBuildCondBr(L->B, icmp(L, LLVMIntEQ, epc, target), hit, miss);
+    LLVMPositionBuilderAtEnd(L->B, hit);
+    chain_to_cell(L, load_at(L, L->ptr, e, offsetof(jit_jc_entry, cell), 8));
+    LLVMPositionBuilderAtEnd(L->B, miss);
+    ret_code(L, JIT_X_NEXT);
+}
+
+static void trap_exit(lift *L, ir_trap trap, LLVMValueRef addr)
+{
+    writeback(L, NULL);
+    store_at(L, jl_c64(L, (uint64_t)trap), L->ctx, offsetof(jit_ctx, trap), 8);
+    store_at(L, addr ? addr : jl_c64(L, 0), L->ctx, offsetof(jit_ctx, addr), 8);
+    ret_code(L, JIT_X_TRAP);
+}
+
+void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
+{
+    LLVMBasicBlockRef cold = new_bb(L, "trap"), cont = new_bb(L, "");
+    cond_br_cold(L, cond, cold, cont);
+    LLVMPositionBuilderAtEnd(L->B, cold);
+    trap_exit(L, trap, addr);
+    LLVMPositionBuilderAtEnd(L->B, cont);
+}
+
+/* ---- guest memory ---- */
+
+/* Host pointer for [ea, ea+size): traps like the interpreter when the range
+ * leaves [0, limit), then syncs the state for a possible host fault. */
+static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap trap)
+{
+    uint64_t limit = L->in->limit;
+    LLVMValueRef out = limit < size ? LLVMConstInt(L->i1, 1, 0)
+                                    : icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - size));
+    jl_trap_if(L, out, trap, ea);
+    sync_state(L);
+    return gep8(L, L->base, ea);
+}
+
+static LLVMTypeRef int_type(lift *L, unsigned size)
+{
+    switch (size) {
+    case 1: return L->i8;
+    case 2: return L->i16;
+    case 4: return L->i32;
+    default: return L->i64;
+    }
+}
+
+static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool sign)
+{
+    LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
+    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT);
+    LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
+    LLVMSetVolatile(v, 1);
+    LLVMSetAlignment(v, 1);
+    if (size == 8)
+        return v;
+    return sign ? sext64(L, v) : zext64(L, v);
+}
+
+static void lift_store(lift *L, const ir_insn *in, unsigned size)
+{
+    LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
+    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT);
+    LLVMValueRef v = L->t[in->b];
+    if (size < 8)
+        v = trunc_to(L, v, int_type(L, size));
+    LLVMValueRef st = LLVMBuildStore(L->B, v, p);
+    LLVMSetVolatile(st, 1);
+    LLVMSetAlignment(st, 1);
+}
+
+/* The checks the interpreter makes for atomics at address x: alignment
+ * first (misaligned trap), then the bounds. */
+static LLVMValueRef atomic_ptr(lift *L, LLVMValueRef x, unsigned size, ir_trap bounds_trap)
+{
+    LLVMValueRef mis = nonzero(L, LLVMBuildAnd(L->B, x, jl_c64(L, size - 1), ""));
+    jl_trap_if(L, mis, IR_TRAP_MISALIGNED, x);
+    return guest_ptr(L, x, size, bounds_trap);
+}
+
+static LLVMValueRef lift_lr(lift *L, const ir_insn *in, unsigned size)
+{
+    LLVMValueRef x = L->t[in->a];
+    LLVMValueRef p = atomic_ptr(L, x, size, IR_TRAP_LOAD_FAULT);
+    LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
+    LLVMSetVolatile(v, 1);
+    LLVMSetAlignment(v, size);
+    LLVMSetOrdering(v, LLVMAtomicOrderingSequentiallyConsistent);
+    LLVMValueRef v64 = size == 4 ? sext64(L, v) : v;
+    jl_slot_put(L, SLOT_OF(resv_addr), x);
+    jl_slot_put(L, SLOT_OF(resv_val), v64);
+    return v64;
+}
+
+/* SC: only touches memory when the reservation is for this address, as the
+ * interpreter does (so a failing SC to a read-only page does not fault). */
+static LLVMValueRef lift_sc(lift *L, const ir_insn *in, unsigned size)
+{
+    LLVMValueRef x = L->t[in->a];
+    LLVMValueRef p = atomic_ptr(L, x, size, IR_TRAP_STORE_FAULT);
+    LLVMValueRef reserved = icmp(L, LLVMIntEQ, jl_slot_get(L, SLOT_OF(resv_addr)), x);
+    LLVMValueRef expect = jl_slot_get(L, SLOT_OF(resv_val));
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->B);
+    LLVMBasicBlockRef try_bb = new_bb(L, "sc.try"), join = new_bb(L, "sc.join");
+    LLVMBuildCondBr(L->B, reserved, try_bb, join);
+    LLVMPositionBuilderAtEnd(L->B, try_bb);
+    LLVMTypeRef ty = int_type(L, size);
+    LLVMValueRef cx = LLVMBuildAtomicCmpXchg(L->B, p, size == 4 ? trunc_to(L, expect, ty) : expect,
+                                             size == 4 ? trunc_to(L, L->t[in->b], ty) : L->t[in->b],
+                                             LLVMAtomicOrderingSequentiallyConsistent,
+                                             LLVMAtomicOrderingSequentiallyConsistent, 0);
+    LLVMSetVolatile(cx, 1);
+    LLVMSetAlignment(cx, size);
+    LLVMValueRef ok = LLVMBuildExtractValue(L->B, cx, 1, "");
+    LLVMBasicBlockRef try_end = LLVMGetInsertBlock(L->B);
+    LLVMBuildBr(L->B, join);
+    LLVMPositionBuilderAtEnd(L->B, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->B, L->i1, "");
+    LLVMValueRef vals[2] = {ok, LLVMConstInt(L->i1, 0, 0)};
+    LLVMBasicBlockRef froms[2] = {try_end, from};
+    LLVMAddIncoming(phi, vals, froms, 2);
+    jl_slot_put(L, SLOT_OF(resv_addr), jl_c64(L, UINT64_MAX));
+    return zext64(L, LLVMBuildNot(L->B, phi, ""));
+}
+
+static LLVMValueRef lift_amo(lift *L, const ir_insn *in, unsigned size)
+{
+    LLVMValueRef x = L->t[in->a];
+    LLVMValueRef p = atomic_ptr(L, x, size, IR_TRAP_STORE_FAULT);
+    LLVMAtomicRMWBinOp op;
+    switch (in->imm) {
+    case IR_AMO_SWAP: op = LLVMAtomicRMWBinOpXchg; break;
+    case IR_AMO_ADD: op = LLVMAtomicRMWBinOpAdd; break;
+    case IR_AMO_XOR: op = LLVMAtomicRMWBinOpXor; break;
+    case IR_AMO_AND: op = LLVMAtomicRMWBinOpAnd; break;
+    case IR_AMO_OR: op = LLVMAtomicRMWBinOpOr; break;
+    case IR_AMO_MIN: op = LLVMAtomicRMWBinOpMin; break;
+    case IR_AMO_MAX: op = LLVMAtomicRMWBinOpMax; break;
+    case IR_AMO_MINU: op = LLVMAtomicRMWBinOpUMin; break;
+    default: op = LLVMAtomicRMWBinOpUMax; break; /* the interpreter's default case */
+    }
+    LLVMValueRef v = size == 4 ? trunc_to(L, L->t[in->b], L->i32) : L->t[in->b];
+    LLVMValueRef old =
+        LLVMBuildAtomicRMW(L->B, op, p, v, LLVMAtomicOrderingSequentiallyConsistent, 0);
+    LLVMSetVolatile(old, 1);
+    LLVMSetAlignment(old, size);
+    return size == 4 ? sext64(L, old) : old;
+}
+
+/* ---- integer ops ---- */
+
+static LLVMValueRef mulh(lift *L, LLVMValueRef x, LLVMValueRef y, bool sx, bool sy)
+{
+    LLVMValueRef a = sx ? LLVMBuildSExt(L->B, x, L->i128, "") : LLVMBuildZExt(L->B, x, L->i128, "");
+    LLVMValueRef b = sy ? LLVMBuildSExt(L->B, y, L->i128, "") : LLVMBuildZExt(L->B, y, L->i128, "");
+    LLVMValueRef p = LLVMBuildMul(L->B, a, b, "");
+    return trunc_to(L, LLVMBuildLShr(L->B, p, LLVMConstInt(L->i128, 64, 0), ""), L->i64);
+}
+
+/* Signed division and remainder in the width of x and y (i64 or i32),
+ * with the IR's results for a zero divisor and MIN / -1; the divisor is
+ * made 1 in those cases so the host never divides by zero or overflows. */
+static LLVMValueRef sdivrem(lift *L, LLVMValueRef x, LLVMValueRef y, bool rem, LLVMTypeRef ty,
+                            uint64_t min)
+{
+    LLVMValueRef zero = icmp(L, LLVMIntEQ, y, LLVMConstInt(ty, 0, 0));
+    LLVMValueRef ovf = LLVMBuildAnd(L->B, icmp(L, LLVMIntEQ, x, LLVMConstInt(ty, min, 0)),
+                                    icmp(L, LLVMIntEQ, y, LLVMConstAllOnes(ty)), "");
+    LLVMValueRef ysafe = sel(L, LLVMBuildOr(L->B, zero, ovf, ""), LLVMConstInt(ty, 1, 0), y);
+    /* MIN / 1 = MIN and MIN % 1 = 0 are exactly the overflow results. */
+    LLVMValueRef r = rem ? LLVMBuildSRem(L->B, x, ysafe, "") : LLVMBuildSDiv(L->B, x, ysafe, "");
+    return sel(L, zero, rem ? x : LLVMConstAllOnes(ty), r);
+}
+
+static LLVMValueRef udivrem(lift *L, LLVMValueRef x, LLVMValueRef y, bool rem, LLVMTypeRef ty)
+{
+    LLVMValueRef zero = icmp(L, LLVMIntEQ, y, LLVMConstInt(ty, 0, 0));
+    LLVMValueRef ysafe = sel(L, zero, LLVMConstInt(ty, 1, 0), y);
+    LLVMValueRef r = rem ? LLVMBuildURem(L->B, x, ysafe, "") : LLVMBuildUDiv(L->B, x, ysafe, "");
+    return sel(L, zero, rem ? x : LLVMConstAllOnes(ty), r);
+}
+
+static LLVMValueRef shift_count(lift *L, LLVMValueRef y) { return LLVMBuildAnd(L->B, y, jl_c64(L, 63), ""); }
+
+static LLVMValueRef rot(lift *L, const char *fsh, LLVMValueRef x, LLVMValueRef y, LLVMTypeRef ty)
+{
+    LLVMValueRef args[3] = {x, x, y};
+    return intrinsic(L, fsh, ty, args, 3);
+}
+
+/* orc.b without a loop: bit 7 of (b & 0x7f) + 0x7f is set iff the low
+ * seven bits are nonzero; OR in bit 7 itself; spread 0x01 to 0xff. */
+static LLVMValueRef orc_b(lift *L, LLVMValueRef x)
+{
+    const uint64_t lo7 = UINT64_C(0x7f7f7f7f7f7f7f7f), hi = UINT64_C(0x8080808080808080);
+    LLVMValueRef t = LLVMBuildAdd(L->B, LLVMBuildAnd(L->B, x, jl_c64(L, lo7), ""), jl_c64(L, lo7), "");
+    t = LLVMBuildAnd(L->B, LLVMBuildOr(L->B, t, x, ""), jl_c64(L, hi), "");
+    return LLVMBuildMul(L->B, LLVMBuildLShr(L->B, t, jl_c64(L, 7), ""), jl_c64(L, 0xff), "");
+}
+
+/* The value of a pure integer op, or NULL if op is not one. */
+static LLVMValueRef lift_alu(lift *L, const ir_insn *in)
+{
+    LLVMBuilderRef B = L->B;
+    LLVMValueRef x = L->t[in->a], y = L->t[in->b];
+    LLVMValueRef x32, y32, args[2];
+    switch ((ir_op)in->op) {
+    case IR_ADD: return LLVMBuildAdd(B, x, y, "");
+    case IR_SUB: return LLVMBuildSub(B, x, y, "");
+    case IR_AND: return LLVMBuildAnd(B, x, y, "");
+    case IR_OR: return LLVMBuildOr(B, x, y, "");
+    case IR_XOR: return LLVMBuildXor(B, x, y, "");
+    case IR_SHL: return LLVMBuildShl(B, x, shift_count(L, y), "");
+    case IR_SHR: return LLVMBuildLShr(B, x, shift_count(L, y), "");
+    case IR_SAR: return LLVMBuildAShr(B, x, shift_count(L, y), "");
+    case IR_ROTL: return rot(L, "llvm.fshl", x, y, L->i64);
+    case IR_ROTR: return rot(L, "llvm.fshr", x, y, L->i64);
+    case IR_ROTL32:
+    case IR_ROTR32:
+        x32 = trunc_to(L, x, L->i32);
+        y32 = trunc_to(L, y, L->i32);
+        return sext64(L, rot(L, in->op == IR_ROTL32 ? "llvm.fshl" : "llvm.fshr", x32, y32, L->i32));
+    case IR_MUL: return LLVMBuildMul(B, x, y, "");
+    case IR_MULH: return mulh(L, x, y, true, true);
+    case IR_MULHU: return mulh(L, x, y, false, false);
+    case IR_MULHSU: return mulh(L, x, y, true, false);
+    case IR_DIV: return sdivrem(L, x, y, false, L->i64, UINT64_C(1) << 63);
+    case IR_REM: return sdivrem(L, x, y, true, L->i64, UINT64_C(1) << 63);
+    case IR_DIVU: return udivrem(L, x, y, false, L->i64);
+    case IR_REMU: return udivrem(L, x, y, true, L->i64);
+    case IR_DIVW:
+    case IR_REMW:
+        x32 = trunc_to(L, x, L->i32);
+        y32 = trunc_to(L, y, L->i32);
+        /* a zero divisor gives all ones in 32 bits, sign-extended: ~0 */
+        return sext64(L, sdivrem(L, x32, y32, in->op == IR_REMW, L->i32, UINT64_C(1) << 31));
+    case IR_DIVUW:
+    case IR_REMUW:
+        x32 = trunc_to(L, x, L->i32);
+        y32 = trunc_to(L, y, L->i32);
+        return sext64(L, udivrem(L, x32, y32, in->op == IR_REMUW, L->i32));
+    case IR_EQ: return zext64(L, icmp(L, LLVMIntEQ, x, y));
+    case IR_NE: return zext64(L, icmp(L, LLVMIntNE, x, y));
+    case IR_LTS: return zext64(L, icmp(L, LLVMIntSLT, x, y));
+    case IR_LTU: return zext64(L, icmp(L, LLVMIntULT, x, y));
+    case IR_SELECT: return sel(L, nonzero(L, x), y, L->t[in->c]);
+    case IR_NOT: return LLVMBuildNot(B, x, "");
+    case IR_NEG: return LLVMBuildNeg(B, x, "");
+    case IR_SEXT8: return sext64(L, trunc_to(L, x, L->i8));
+    case IR_SEXT16: return sext64(L, trunc_to(L, x, L->i16));
+    case IR_SEXT32: return sext64(L, trunc_to(L, x, L->i32));
+    case IR_ZEXT8: return LLVMBuildAnd(B, x, jl_c64(L, 0xff), "");
+    case IR_ZEXT16: return LLVMBuildAnd(B, x, jl_c64(L, 0xffff), "");
+    case IR_ZEXT32: return LLVMBuildAnd(B, x, jl_c64(L, 0xffffffffu), "");
+    case IR_CLZ:
+    case IR_CTZ:
+        args[0] = x;
+        args[1] = LLVMConstInt(L->i1, 0, 0); /* defined for 0: 64 */
+        return intrinsic(L, in->op == IR_CLZ ? "llvm.ctlz" : "llvm.cttz", L->i64, args, 2);
+    case IR_CPOP: return intrinsic(L, "llvm.ctpop", L->i64, &x, 1);
+    case IR_BSWAP: return intrinsic(L, "llvm.bswap", L->i64, &x, 1);
+    case IR_ORCB: return orc_b(L, x);
+    default: return NULL;
+    }
+}
+
+/* ---- one instruction ---- */
+
+/* Lifts in; returns true when it ended the block (unconditional exit). */
+static bool lift_insn(lift *L, const ir_insn *in)
+{
+    LLVMValueRef d = NULL;
+    uint32_t s;
+    switch ((ir_op)in->op) {
+    case IR_CONST: d = jl_c64(L, (uint64_t)in->imm); break;
+    case IR_GET:
+        if (slot_of(L, in->imm, &s))
+            d = jl_slot_get(L, s);
+        break;
+    case IR_PUT:
+        if (slot_of(L, in->imm, &s))
+            jl_slot_put(L, s, L->t[in->a]);
+        return false;
+    case IR_INSN: jl_slot_put(L, SLOT_OF(pc), jl_c64(L, (uint64_t)in->imm)); return false;
+
+    case IR_LD8U: d = lift_load(L, in, 1, false); break;
+    case IR_LD8S: d = lift_load(L, in, 1, true); break;
+    case IR_LD16U: d = lift_load(L, in, 2, false); break;
+    case IR_LD16S: d = lift_load(L, in, 2, true); break;
+    case IR_LD32U: d = lift_load(L, in, 4, false); break;
+    case IR_LD32S: d = lift_load(L, in, 4, true); break;
+    case IR_LD64: d = lift_load(L, in, 8, false); break;
+    case IR_ST8: lift_store(L, in, 1); return false;
+    case IR_ST16: lift_store(L, in, 2); return false;
+    case IR_ST32: lift_store(L, in, 4); return false;
+    case IR_ST64: lift_store(L, in, 8); return false;
+    case IR_LR32: d = lift_lr(L, in, 4); break;
+    case IR_LR64: d = lift_lr(L, in, 8); break;
+    case IR_SC32: d = lift_sc(L, in, 4); break;
+    case IR_SC64: d = lift_sc(L, in, 8); break;
+    case IR_AMO32: d = lift_amo(L, in, 4); break;
+    case IR_AMO64: d = lift_amo(L, in, 8); break;
+    case IR_FENCE: LLVMBuildFence(L->B, LLVMAtomicOrderingSequentiallyConsistent, 0, ""); return false;
+
+    case IR_BR: {
+        LLVMBasicBlockRef taken = new_bb(L, "br.taken"), cont = new_bb(L, "");
+        LLVMBuildCondBr(L->B, nonzero(L, L->t[in->a]), taken, cont);
+        LLVMPositionBuilderAtEnd(L->B, taken);
+        goto_pc(L, (uint64_t)in->imm);
+        LLVMPositionBuilderAtEnd(L->B, cont);
+        return false;
+    }
+    case IR_JMP: goto_pc(L, (uint64_t)in->imm); return true;
+    case IR_JMPR: goto_value(L, L->t[in->a]); return true;
+    case IR_SYSCALL:
+        writeback(L, jl_c64(L, (uint64_t)in->imm));
+        ret_code(L, JIT_X_SYSCALL);
+        return true;
+    case IR_TRAP: trap_exit(L, (ir_trap)in->imm, NULL); return true;
+    case IR_TRAPIF: jl_trap_if(L, nonzero(L, L->t[in->a]), (ir_trap)in->imm, NULL); return false;
+    case IR_FENCEI:
+        writeback(L, jl_c64(L, (uint64_t)in->imm));
+        ret_code(L, JIT_X_FLUSH);
+        return true;
+    case IR_CLOCK:
+        if (in->imm == IR_CLOCK_INSTRET) {
+            d = jl_slot_get(L, SLOT_OF(instret));
+        } else {
+            LLVMTypeRef fty = LLVMFunctionType(L->i64, &L->i64, 1, 0);
+            LLVMValueRef k = jl_c64(L, (uint64_t)in->imm);
+            d = jl_call(L, fty, jl_helper(L, "jit_h_clock", fty), &k, 1);
+        }
+        break;
+    default:
+        if (in->op >= IR_FADD32 && in->op < IR_OP_COUNT) {
+            jl_lift_fp(L, in); /* sets its destination temp itself */
+            return false;
+        }
+        d = lift_alu(L, in);
+        if (!d)
+            fail(L, "IR op %u cannot be lifted", in->op);
+        break;
+    }
+    if (in->d != IR_NONE && d)
+        L->t[in->d] = d;
+    return false;
+}
+
+/* ---- the dirty-slot fixpoint ---- */
+
+/* Follows one block's effect on the dirty set (mirroring lift_insn: PUT,
+ * INSN, instret and FP flags dirty a slot; a sync before a faulting op
+ * cleans all, then LR/SC dirty the reservation) and merges the set at each
+ * internal edge into the target's dirty_in.  Returns true if one grew. */
+static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
+{
+    const jit_lift_in *in = L->in;
+    const ir_block *b = in->blocks[bi];
+    bool grew = false;
+    memcpy(cur, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *cur);
+    bit_set(cur, SLOT_OF(instret));
+    for (uint32_t i = 0; i < b->n_insns; i++) {
+        const ir_insn *x = &b->insns[i];
+        int k = -1;
+        unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
+        if (flags & IR_F_FAULT)
+            memset(cur, 0, L->nwords * sizeof *cur);
+        if (flags & IR_F_FPF)
+            bit_set(cur, SLOT_OF(fp_flags));
+        switch ((ir_op)x->op) {
+        case IR_PUT:
+            if (x->imm >= 0 && x->imm % 8 == 0 && (uint64_t)x->imm / 8 < L->nslots)
+                bit_set(cur, (uint32_t)(x->imm / 8));
+            break;
+        case IR_INSN: bit_set(cur, SLOT_OF(pc)); break;
+        case IR_LR32:
+        case IR_LR64: bit_set(cur, SLOT_OF(resv_val)); /* fall through */
+        case IR_SC32:
+        case IR_SC64: bit_set(cur, SLOT_OF(resv_addr)); break;
+        case IR_BR:
+        case IR_JMP: k = internal_block(in, (uint64_t)x->imm); break;
+        case IR_JMPR:
+            if (in->ind_hint && in->ind_hint[bi])
+                k = internal_block(in, in->ind_hint[bi]);
+            break;
+        default: break;
+        }
+        if (k >= 0) {
+            uint64_t *t = &L->dirty_in[(size_t)k * L->nwords];
+            for (uint32_t w = 0; w < L->nwords; w++) {
+                if (cur[w] & ~t[w]) {
+                    t[w] |= cur[w];
+                    grew = true;
+                }
+            }
+        }
+        if (ir_block_is_closed(b) && i + 1 == b->n_insns)
+            break;
+    }
+    return grew;
+}
+
+static void compute_dirty_in(lift *L, uint64_t *scratch)
+{
+    memset(L->dirty_in, 0, (size_t)L->in->n_blocks * L->nwords * sizeof *L->dirty_in);
+    if (!L->in->loops)
+        return;
+    bool grew = true;
+    while (grew) {
+        grew = false;
+        for (uint32_t bi = 0; bi < L->in->n_blocks; bi++)
+            grew |= walk_block(L, bi, scratch);
+    }
+}
+
+/* ---- setup ---- */
+
+/* Marks the slots the unit touches (including the implicit ones: pc,
+ * instret, FP flags and mode, the reservation). */
+static void scan_slots(lift *L, bool *used, bool *fp_helpers)
+{
+    used[SLOT_OF(pc)] = used[SLOT_OF(instret)] = true;
+    for (uint32_t bi = 0; bi < L->in->n_blocks; bi++) {
+        const ir_block *b = L->in->blocks[bi];
+        for (uint32_t i = 0; i < b->n_insns; i++) {
+            const ir_insn *x = &b->insns[i];
+            uint32_t s;
+            if (x->op >= IR_OP_COUNT) {
+                fail(L, "bad IR op %u", x->op);
+                return;
+            }
+            unsigned flags = ir_op_table[x->op].flags;
+            if ((x->op == IR_GET || x->op == IR_PUT) && slot_of(L, x->imm, &s))
+                used[s] = true;
+            if (flags & IR_F_FPF) {
+                used[SLOT_OF(fp_flags)] = true;
+                *fp_helpers = true;
+            }
+            if (x->op >= IR_FADD32 && (flags & IR_F_IMM) && x->imm == IR_RM_DYN)
+                used[SLOT_OF(fp_rm)] = true;
+            if (x->op >= IR_LR32 && x->op <= IR_SC64)
+                used[SLOT_OF(resv_addr)] = used[SLOT_OF(resv_val)] = true;
+        }
+    }
+}
+
+static void set_fn_attrs(lift *L, LLVMValueRef fn)
+{
+    unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(L->C, noalias, 0));
+    LLVMAddAttributeAtIndex(fn, 2, LLVMCreateEnumAttribute(L->C, noalias, 0));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->C, nounwind, 0));
+    /* Frame pointers let perf and gdb walk through translated code. */
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(L->C, "frame-pointer", 13, "all", 3));
+}
+
+static void init_types(lift *L, LLVMModuleRef M)
+{
+    L->M = M;
+    L->C = LLVMGetModuleContext(M);
+    L->i1 = LLVMInt1TypeInContext(L->C);
+    L->i8 = LLVMInt8TypeInContext(L->C);
+    L->i16 = LLVMInt16TypeInContext(L->C);
+    L->i32 = LLVMInt32TypeInContext(L->C);
+    L->i64 = LLVMInt64TypeInContext(L->C);
+    L->i128 = LLVMIntTypeInContext(L->C, 128);
+    L->ptr = LLVMPointerTypeInContext(L->C, 0);
+    LLVMTypeRef params[2] = {L->ptr, L->ptr};
+    L->unit_ty = LLVMFunctionType(L->i64, params, 2, 0);
+}
+
+/* The entry block: allocas, the tier-1 counter, slot loads. */
+static void build_entry(lift *L, LLVMBasicBlockRef entry, const bool *used, bool fp_helpers)
+{
+    const jit_lift_in *in = L->in;
+    LLVMPositionBuilderAtEnd(L->B, entry);
+    for (uint32_t s = 0; s < L->nslots; s++)
+        if (used[s])
+            L->slot[s] = LLVMBuildAlloca(L->B, L->i64, "");
+    if (fp_helpers)
+        L->fpf = LLVMBuildAlloca(L->B, L->i64, "fpf");
+    L->base = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, mem_base), 8);
+    if (in->exits)
+        L->jcache = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, jcache), 8);
+    if (in->head_cell && in->hot2) {
+        /* Relaxed atomics: a racy count is fine, a torn one is not. */
+        LLVMValueRef cp = gep8(L, const_ptr(L, in->head_cell), jl_c64(L, offsetof(jit_cell, count)));
+        LLVMValueRef c = LLVMBuildLoad2(L->B, L->i64, cp, "");
+        LLVMSetAlignment(c, 8);
+        LLVMSetOrdering(c, LLVMAtomicOrderingMonotonic);
+        c = LLVMBuildAdd(L->B, c, jl_c64(L, 1), "");
+        LLVMValueRef st = LLVMBuildStore(L->B, c, cp);
+        LLVMSetAlignment(st, 8);
+        LLVMSetOrdering(st, LLVMAtomicOrderingMonotonic);
+        LLVMBasicBlockRef hot = new_bb(L, "hot"), go = new_bb(L, "");
+        cond_br_cold(L, icmp(L, LLVMIntEQ, c, jl_c64(L, in->hot2)), hot, go);
+        LLVMPositionBuilderAtEnd(L->B, hot);
+        ret_code(L, JIT_X_HOT);
+        LLVMPositionBuilderAtEnd(L->B, go);
+    }
+    for (uint32_t s = 0; s < L->nslots; s++) {
+        if (!L->slot[s])
+            continue;
+        LLVMValueRef v = LLVMBuildLoad2(L->B, L->i64, state_slot_ptr(L, s), "");
+        LLVMSetAlignment(v, 8);
+        LLVMBuildStore(L->B, v, L->slot[s]);
+    }
+    LLVMBuildBr(L->B, L->bbs[0]);
+}
+
+static void lift_block(lift *L, uint32_t bi)
+{
+    const ir_block *b = L->in->blocks[bi];
+    L->cur = bi;
+    LLVMPositionBuilderAtEnd(L->B, L->bbs[bi]);
+    memcpy(L->dirty, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *L->dirty);
+    LLVMValueRef *t = realloc(L->t, ((size_t)b->n_temps + 1) * sizeof *t);
+    if (!t) {
+        fail(L, "out of memory");
+        return;
+    }
+    L->t = t;
+    for (uint32_t i = 0; i <= b->n_temps; i++)
+        t[i] = jl_c64(L, 0); /* temp 0 (none) reads as 0, as in the interpreter */
+    uint32_t is = SLOT_OF(instret);
+    jl_slot_put(L, is, LLVMBuildAdd(L->B, jl_slot_get(L, is), jl_c64(L, b->n_guest), ""));
+    for (uint32_t i = 0; i < b->n_insns && !L->failed; i++) {
+        const ir_insn *x = &b->insns[i];
+        if (x->a > b->n_temps || x->b > b->n_temps || x->c > b->n_temps || x->d > b->n_temps) {
+            fail(L, "temp out of range in the block at 0x%llx", (unsigned long long)b->pc);
+            return;
+        }
+        if (lift_insn(L, x))
+            return;
+    }
+    fail(L, "the block at 0x%llx does not end with an exit", (unsigned long long)b->pc);
+}
+
+bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
+{
+    lift L = {.in = in, .err = err, .errlen = errlen};
+    init_types(&L, M);
+    if (in->n_blocks == 0 || in->state_size < sizeof(ir_state_head)) {
+        snprintf(err, errlen, "nothing to lift");
+        return false;
+    }
+    L.nslots = (uint32_t)(in->state_size / 8);
+    L.nwords = (L.nslots + 63) / 64;
+    bool *used = calloc(L.nslots, sizeof *used);
+    L.slot = calloc(L.nslots, sizeof *L.slot);
+    L.dirty = calloc(L.nwords, sizeof *L.dirty);
+    uint64_t *scratch = calloc(L.nwords, sizeof *scratch);
+    L.dirty_in = calloc((size_t)in->n_blocks * L.nwords, sizeof *L.dirty_in);
+    L.bbs = calloc(in->n_blocks, sizeof *L.bbs);
+    bool fp_helpers = false;
+    if (!used || !L.slot || !L.dirty || !scratch || !L.dirty_in || !L.bbs) {
+        fail(&L, "out of memory");
+        goto out;
+    }
+    scan_slots(&L, used, &fp_helpers);
+    if (L.failed)
+        goto out;
+    compute_dirty_in(&L, scratch);
+
+    LLVMContextRef C = L.C;
+    L.fn = LLVMAddFunction(M, in->name, L.unit_ty);
+    LLVMSetFunctionCallConv(L.fn, JIT_UNIT_CC);
+    set_fn_attrs(&L, L.fn);
+    L.state = LLVMGetParam(L.fn, 0);
+    L.ctx = LLVMGetParam(L.fn, 1);
+    L.prof_kind = LLVMGetMDKindIDInContext(C, "prof", 4);
+    LLVMMetadataRef w[3] = {LLVMMDStringInContext2(C, "branch_weights", 14),
+                            LLVMValueAsMetadata(jl_c32(&L, 1)),
+                            LLVMValueAsMetadata(jl_c32(&L, 100000))};
+    L.cold_w = LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, w, 3));
+    L.B = LLVMCreateBuilderInContext(C);
+    /* The entry block first, then one LLVM block per IR block. */
+    LLVMBasicBlockRef entry = new_bb(&L, "entry");
+    for (uint32_t bi = 0; bi < in->n_blocks; bi++) {
+        char name[32];
+        snprintf(name, sizeof name, "b%u", bi);
+        L.bbs[bi] = new_bb(&L, name);
+    }
+    build_entry(&L, entry, used, fp_helpers);
+    for (uint32_t bi = 0; bi < in->n_blocks && !L.failed; bi++)
+        lift_block(&L, bi);
+    LLVMDisposeBuilder(L.B);
+out:
+    free(used);
+    free(L.slot);
+    free(L.dirty);
+    free(scratch);
+    free(L.dirty_in);
+    free(L.bbs);
+    free(L.t);
+    return !L.failed;
+}
+
+void jit_lift_stubs(LLVMModuleRef M)
+{
+    lift L = {0};
+    init_types(&L, M);
+    LLVMBuilderRef B = LLVMCreateBuilderInContext(L.C);
+
+    LLVMTypeRef p3[3] = {L.ptr, L.ptr, L.ptr};
+    LLVMValueRef enter = LLVMAddFunction(M, "jit_enter", LLVMFunctionType(L.i64, p3, 3, 0));
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(L.C, enter, ""));
+    LLVMValueRef args[2] = {LLVMGetParam(enter, 0), LLVMGetParam(enter, 1)};
+    LLVMValueRef call = LLVMBuildCall2(B, L.unit_ty, LLVMGetParam(enter, 2), args, 2, "");
+    LLVMSetInstructionCallConv(call, JIT_UNIT_CC);
+    LLVMBuildRet(B, call);
+
+    LLVMValueRef next = LLVMAddFunction(M, "jit_exit_next", L.unit_ty);
+    LLVMSetFunctionCallConv(next, JIT_UNIT_CC);
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(L.C, next, ""));
+    LLVMBuildRet(B, LLVMConstInt(L.i64, JIT_X_NEXT, 0));
+    LLVMDisposeBuilder(B);
+}

@@ -1,0 +1,101 @@
+/*
+ * jit_lift.h — IR → LLVM IR (private to llvmjit/).
+ *
+ * One unit is one LLVM function `tailcc i64 u<seq>(ptr noalias state,
+ * ptr noalias ctx)` made from one or more IR blocks.  Guest state slots
+ * (8 bytes at an offset) live in allocas that SROA turns into SSA values:
+ *
+ *   entry: load every slot the unit uses from the state
+ *   block: instret += guest insns; ops on SSA values; GET/PUT are the allocas
+ *     before an op that may fault on the host: volatile stores of the pc and
+ *     of the slots changed since the last such sync (as TCG syncs globals
+ *     before qemu_ld/st), then a volatile guest access — so a host fault
+ *     sees exactly the interpreter's state, and LLVM cannot move the access
+ *     across a sync
+ *   exits: store changed slots and the next pc, then chain: load the target
+ *     cell's code and `tail call tailcc` it (a jmp), or return an exit code
+ *
+ * Explicit traps (bounds, misaligned atomics, TRAP/TRAPIF, bad rounding
+ * mode) branch to cold paths that store the changed slots and return
+ * JIT_X_TRAP with the cause in jit_ctx.
+ */
+#ifndef LIFTVM_JIT_LIFT_H
+#define LIFTVM_JIT_LIFT_H
+
+#include <llvm-c/Core.h>
+
+#include "llvmjit/jit_internal.h"
+
+typedef struct jit_lift_in {
+    const ir_block *const *blocks; /* blocks[0] is the entry */
+    const uint64_t *ind_hint;      /* per block: predicted indirect target, or NULL */
+    uint32_t n_blocks;
+    int tier;
+    bool loops;           /* branches to the given blocks stay inside the unit */
+    size_t state_size;
+    uint64_t limit;       /* guest memory limit */
+    const char *name;     /* function name */
+    jit_cell *head_cell;  /* tier 1: entry counter, NULL for none */
+    uint64_t hot2;        /* count value at which the entry returns JIT_X_HOT */
+    const jit_req *exits; /* direct exit targets → cells (sorted), or NULL */
+} jit_lift_in;
+
+/* Adds the unit's function to M (whose context is used).  False with a
+ * message in err if the IR cannot be lifted. */
+bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen);
+
+/* Adds the two stubs: `i64 jit_enter(ptr state, ptr ctx, ptr code)` (C
+ * convention, calls code with tailcc) and `tailcc i64 jit_exit_next(ptr,
+ * ptr)` (returns JIT_X_NEXT; the code of cells with nothing compiled). */
+void jit_lift_stubs(LLVMModuleRef M);
+
+/* ---- shared by jit_lift.c and jit_lift_fp.c ---- */
+
+typedef struct lift {
+    const jit_lift_in *in;
+    LLVMContextRef C;
+    LLVMModuleRef M;
+    LLVMBuilderRef B;
+    LLVMValueRef fn, state, ctx, base, jcache;
+    LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, unit_ty;
+    uint32_t nslots, nwords;
+    LLVMValueRef *slot;   /* alloca per used 8-byte state slot, else NULL */
+    uint64_t *dirty;      /* slots whose alloca may differ from the state */
+    uint64_t *dirty_in;   /* n_blocks × nwords: dirty on entry to each block */
+    LLVMBasicBlockRef *bbs;
+    LLVMValueRef *t;      /* temps of the current block */
+    uint32_t cur;         /* current block */
+    LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers */
+    LLVMValueRef cold_w;  /* !prof branch weights for unlikely branches */
+    unsigned prof_kind;
+    char *err;
+    size_t errlen;
+    bool failed;
+} lift;
+
+#define SLOT_OF(field) ((uint32_t)(offsetof(ir_state_head, field) / 8))
+
+LLVMValueRef jl_c64(lift *L, uint64_t v);
+LLVMValueRef jl_c32(lift *L, uint32_t v);
+LLVMValueRef jl_slot_get(lift *L, uint32_t s);
+void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v);
+/* Branches to a cold path that traps with cause trap at address addr
+ * (NULL: 0) when cond holds; continues in a fresh block. */
+void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr);
+LLVMValueRef jl_call(lift *L, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, unsigned n);
+/* A host helper's declaration in the module (extern, C convention). */
+LLVMValueRef jl_helper(lift *L, const char *name, LLVMTypeRef fty);
+
+/* FP ops (jit_lift_fp.c): d = op(...), or false with L->failed set. */
+bool jl_lift_fp(lift *L, const ir_insn *in);
+
+/* ---- host helpers callable from units (jit_helpers.c) ---- */
+typedef struct jit_helper_sym {
+    const char *name;
+    void *addr;
+} jit_helper_sym;
+extern const jit_helper_sym jit_helper_syms[];
+extern const size_t jit_helper_count;
+uint64_t jit_h_clock(uint64_t kind);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * jit_queue.c — the compile thread: requests in, installed code out.
+ *
+ *   guest thread                         compile thread (owns all of LLVM)
+ *   jit_queue_push(req) ──► queue ──►  lift, optimise, emit, link
+ *   (keeps interpreting, or waits         │
+ *    for a sync request)                  ▼ under jit.mu
+ *                                       epoch unchanged and tier not lower?
+ *                                        ├ yes: cell.unit = u; cell.code = u (release)
+ *                                        │      the replaced unit → retired
+ *                                        └ no:  u → to_free (never ran)
+ *   jit_queue_quiescent: retired → to_free ──► ORC resource tracker removed
+ *
+ * A replaced unit may still be running on the guest thread (a loop that
+ * re-enters through the cell picks up the new code at its next entry), so
+ * it is freed only after the guest thread has been outside compiled code
+ * once since: it cannot hold the old code then, because cells and the jump
+ * cache name cells, not code.  (With several guest threads this becomes a
+ * per-thread quiescence count.)
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llvmjit/jit_session.h"
+
+void jit_req_free(jit_req *r)
+{
+    if (!r)
+        return;
+    for (uint32_t i = 0; i < r->n_blocks; i++)
+        ir_block_free(r->blocks[i]);
+    free(r->blocks);
+    free(r->ind_hint);
+    free(r->exit_pc);
+    free(r->exit_cell);
+    free(r);
+}
+
+static void free_units(jit *j, jit_unit *u)
+{
+    while (u) {
+        jit_unit *n = u->next;
+        jit_session_remove(j->sess, u->rt);
+        free(u);
+        j->st.freed++;
+        u = n;
+    }
+}
+
+static void log_unit(jit *j, const jit_req *r, const jit_unit *u, const jit_times *t,
+                     const char *err)
+{
+    FILE *f = j->opt.log ? j->opt.log : stderr;
+    uint32_t insns = 0;
+    for (uint32_t i = 0; i < r->n_blocks; i++)
+        insns += r->blocks[i]->n_guest;
+    if (!u) {
+        fprintf(f, "jit: t%d pc 0x%llx (%u blocks) failed: %s\n", r->tier,
+                (unsigned long long)r->blocks[0]->pc, r->n_blocks, err);
+        return;
+    }
+    fprintf(f,
+            "jit: t%d u%llu pc 0x%llx: %u blocks, %u insns; lift %.3f opt %.3f codegen %.3f "
+            "link %.3f ms; %zu bytes\n",
+            r->tier, (unsigned long long)u->seq, (unsigned long long)u->pc, r->n_blocks, insns,
+            t->lift_ns / 1e6, t->opt_ns / 1e6, t->codegen_ns / 1e6, t->link_ns / 1e6,
+            u->obj_size);
+}
+
+/* Compiles r (without the lock); returns the unit or NULL with r->err. */
+static jit_unit *compile(jit *j, jit_req *r)
+{
+    uint64_t seq = ++j->seq;
+    char name[64];
+    snprintf(name, sizeof name, "u%llu_%llx_t%d", (unsigned long long)seq,
+             (unsigned long long)r->blocks[0]->pc, r->tier);
+    bool counting = r->head && r->tier == 1 && j->opt.mode == JIT_AUTO;
+    jit_lift_in in = {
+        .blocks = (const ir_block *const *)r->blocks,
+        .ind_hint = r->ind_hint,
+        .n_blocks = r->n_blocks,
+        .tier = r->tier,
+        .loops = r->loops,
+        .state_size = j->state_size,
+        .limit = j->limit,
+        .name = name,
+        .head_cell = counting ? r->head : NULL,
+        .hot2 = counting ? j->opt.hot2 : 0,
+        .exits = r->head ? r : NULL,
+    };
+    bool force_fail = j->opt.fail_every && ++j->compiles % j->opt.fail_every == 0;
+    jit_times t = {0};
+    jit_compiled c = {0};
+    int tier = r->tier >= 2 ? 2 : 1;
+    jit_unit *u = NULL;
+    if (jit_session_compile(j->sess, &in, j->opt.dump_dir, force_fail, &t, &c, r->err,
+                            sizeof r->err)) {
+        u = calloc(1, sizeof *u);
+        if (!u) {
+            jit_session_remove(j->sess, c.rt);
+            snprintf(r->err, sizeof r->err, "out of memory");
+        } else {
+            u->pc = r->blocks[0]->pc;
+            u->tier = tier;
+            u->n_blocks = r->n_blocks;
+            u->seq = seq;
+            u->code = c.code;
+            u->obj_size = c.obj_size;
+            u->rt = c.rt;
+            u->enter = j->enter;
+            u->epoch = r->epoch;
+        }
+    }
+    jit_stats *s = &j->st;
+    s->lift_ns[tier] += t.lift_ns;
+    s->opt_ns[tier] += t.opt_ns;
+    s->codegen_ns[tier] += t.codegen_ns;
+    s->link_ns[tier] += t.link_ns;
+    if (u) {
+        s->units[tier]++;
+        s->blocks[tier] += r->n_blocks;
+        for (uint32_t i = 0; i < r->n_blocks; i++)
+            s->guest_insns[tier] += r->blocks[i]->n_guest;
+        s->obj_bytes[tier] += u->obj_size;
+    } else {
+        s->failed[tier]++;
+    }
+    if (j->opt.log_units)
+        log_unit(j, r, u, &t, r->err);
+    return u;
+}
+
+/* Under j->mu: publishes u in r's cell, or discards it if the code it was
+ * made from may have changed meanwhile. */
+static void install(jit *j, jit_req *r, jit_unit *u)
+{
+    jit_cell *c = r->head;
+    if (r->epoch != atomic_load(&j->epoch) || u->tier < atomic_load(&c->tier)) {
+        u->next = j->to_free;
+        j->to_free = u;
+        j->st.discarded++;
+        return;
+    }
+    jit_unit *old = c->unit;
+    c->unit = u;
+    u->cell = c;
+    atomic_store(&c->tier, (uint8_t)u->tier);
+    atomic_store_explicit(&c->code, u->code, memory_order_release);
+    if (old) {
+        old->cell = NULL;
+        old->next = j->retired;
+        j->retired = old;
+        atomic_store(&j->has_retired, true);
+    }
+}
+
+static void *compile_main(void *arg)
+{
+    jit *j = arg;
+    char err[256] = "";
+    jit_session *s = jit_session_new(err, sizeof err);
+    pthread_mutex_lock(&j->mu);
+    j->sess = s;
+    if (s) {
+        j->enter = (jit_enter_fn)jit_session_enter(s);
+        j->exit_stub = jit_session_exit_stub(s);
+    } else {
+        snprintf(j->start_err, sizeof j->start_err, "%s", err);
+    }
+    j->started = true;
+    pthread_cond_broadcast(&j->done);
+    while (s) {
+        while (!j->stop && !j->q_head && !j->to_free)
+            pthread_cond_wait(&j->work, &j->mu);
+        if (j->to_free) {
+            jit_unit *f = j->to_free;
+            j->to_free = NULL;
+            pthread_mutex_unlock(&j->mu);
+            free_units(j, f);
+            pthread_mutex_lock(&j->mu);
+            continue;
+        }
+        if (j->stop)
+            break;
+        jit_req *r = j->q_head;
+        j->q_head = r->next;
+        if (!j->q_head)
+            j->q_tail = NULL;
+        j->q_len--;
+        jit_unit *u = NULL;
+        bool stale = !r->sync && r->epoch != atomic_load(&j->epoch);
+        if (!stale) {
+            pthread_mutex_unlock(&j->mu);
+            u = compile(j, r);
+            pthread_mutex_lock(&j->mu);
+        } else {
+            j->st.discarded++;
+        }
+        if (u && r->head)
+            install(j, r, u);
+        if (r->sync) {
+            r->result = r->head ? NULL : u;
+            r->done = true;
+            pthread_cond_broadcast(&j->done);
+        } else {
+            jit_req_free(r);
+        }
+    }
+    pthread_mutex_unlock(&j->mu);
+    j->st.thread_cpu_ns = jit_thread_cpu_ns();
+    return NULL;
+}
+
+bool jit_queue_start(jit *j, char *err, size_t errlen)
+{
+    /* The compile thread takes no signals: guest and fault signals belong
+     * to the guest thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&j->thread, NULL, compile_main, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start the compile thread: %s", strerror(rc));
+        return false;
+    }
+    pthread_mutex_lock(&j->mu);
+    while (!j->started)
+        pthread_cond_wait(&j->done, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    if (!j->sess) {
+        pthread_join(j->thread, NULL);
+        snprintf(err, errlen, "%s", j->start_err);
+        return false;
+    }
+    return true;
+}
+
+void jit_queue_stop(jit *j)
+{
+    pthread_mutex_lock(&j->mu);
+    j->stop = true;
+    pthread_cond_broadcast(&j->work);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    /* The thread is gone: free what it left, then the session. */
+    while (j->q_head) {
+        jit_req *r = j->q_head;
+        j->q_head = r->next;
+        jit_req_free(r);
+    }
+    j->q_tail = NULL;
+    free_units(j, j->retired);
+    free_units(j, j->to_free);
+    j->retired = j->to_free = NULL;
+}
+
+void jit_queue_push(jit *j, jit_req *r)
+{
+    pthread_mutex_lock(&j->mu);
+    r->next = NULL;
+    if (j->q_tail)
+        j->q_tail->next = r;
+    else
+        j->q_head = r;
+    j->q_tail = r;
+    if (++j->q_len > j->st.queue_max)
+        j->st.queue_max = j->q_len;
+    pthread_cond_signal(&j->work);
+    pthread_mutex_unlock(&j->mu);
+}
+
+void jit_queue_wait(jit *j, jit_req *r)
+{
+    pthread_mutex_lock(&j->mu);
+    while (!r->done)
+        pthread_cond_wait(&j->done, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+}
+
+void jit_queue_quiescent(jit *j)
+{
+    if (!atomic_load_explicit(&j->has_retired, memory_order_relaxed))
+        return;
+    pthread_mutex_lock(&j->mu);
+    jit_unit **tail = &j->to_free;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = j->retired;
+    j->retired = NULL;
+    atomic_store(&j->has_retired, false);
+    pthread_cond_signal(&j->work);
+    pthread_mutex_unlock(&j->mu);
+}

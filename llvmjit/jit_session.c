@@ -1,0 +1,273 @@
+/*
+ * jit_session.c — the ORC LLJIT session: objects in, code out.
+ *
+ *   jit_lift ─► module ─► verify ─► (dump) ─► passes ─► (dump)
+ *     ─► our TargetMachine for the tier emits an object
+ *     ─► LLJIT object layer (RuntimeDyld) links it under a fresh resource
+ *        tracker ─► lookup gives the entry; removing the tracker frees it
+ *
+ * We run code generation ourselves (a TargetMachine per tier, owned by the
+ * compile thread) and use LLJIT only to link: this gives each tier its own
+ * codegen level, separate lift/optimise/codegen/link timers, and the object
+ * bytes a disk cache will want.  Each compile gets a fresh LLVMContext,
+ * disposed right after emission, so types and constants do not pile up in
+ * one long-lived context.  Host helpers are absolute symbols in the main
+ * JITDylib; cells and the state layout are constants in the code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/OrcEE.h>
+#include <llvm-c/Target.h>
+
+#include "llvmjit/jit_session.h"
+
+struct jit_session {
+    LLVMOrcLLJITRef J;
+    LLVMOrcJITDylibRef jd;
+    LLVMTargetMachineRef tm[3]; /* [1] tier 1, [2] tier 2 */
+    void *enter, *exit_stub;
+    char reported[256]; /* last error from the session's error reporter */
+};
+
+/* The one place LLVMErrorRefs become text: consumes e, returns true if it
+ * was an error. */
+static bool take_error(LLVMErrorRef e, const char *what, char *err, size_t errlen)
+{
+    if (!e)
+        return false;
+    char *m = LLVMGetErrorMessage(e); /* consumes e */
+    snprintf(err, errlen, "%s: %s", what, m);
+    LLVMDisposeErrorMessage(m);
+    return true;
+}
+
+/* Materialisation errors reach only this reporter (a failed lookup just
+ * says "Failed to materialize symbols"); keep the text for the lookup's
+ * caller. */
+static void report_error(void *ctx, LLVMErrorRef e)
+{
+    jit_session *s = ctx;
+    take_error(e, "materialisation", s->reported, sizeof s->reported);
+}
+
+static LLVMOrcObjectLayerRef make_object_layer(void *ctx, LLVMOrcExecutionSessionRef es,
+                                               const char *triple)
+{
+    (void)ctx;
+    (void)triple;
+    /* RuntimeDyld: the layer perf and gdb JIT event listeners attach to. */
+    return LLVMOrcCreateRTDyldObjectLinkingLayerWithSectionMemoryManager(es);
+}
+
+static bool define_helpers(jit_session *s, char *err, size_t errlen)
+{
+    LLVMOrcCSymbolMapPair pairs[32];
+    if (jit_helper_count > sizeof pairs / sizeof pairs[0]) {
+        snprintf(err, errlen, "too many host helpers");
+        return false;
+    }
+    for (size_t i = 0; i < jit_helper_count; i++) {
+        pairs[i].Name = LLVMOrcLLJITMangleAndIntern(s->J, jit_helper_syms[i].name);
+        pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)jit_helper_syms[i].addr;
+        pairs[i].Sym.Flags.GenericFlags =
+            LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+        pairs[i].Sym.Flags.TargetFlags = 0;
+    }
+    /* The materialization unit takes the names; the JITDylib takes the unit. */
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, jit_helper_count);
+    return !take_error(LLVMOrcJITDylibDefine(s->jd, mu), "defining host helpers", err, errlen);
+}
+
+static bool make_target_machines(jit_session *s, char *err, size_t errlen)
+{
+    const char *triple = LLVMOrcLLJITGetTripleString(s->J);
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        snprintf(err, errlen, "no LLVM target for %s: %s", triple, msg ? msg : "?");
+        LLVMDisposeMessage(msg);
+        return false;
+    }
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    for (int tier = 1; tier <= 2; tier++)
+        s->tm[tier] = LLVMCreateTargetMachine(target, triple, cpu, features,
+                                              jit_pipeline_codegen_level(tier), LLVMRelocDefault,
+                                              LLVMCodeModelJITDefault);
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    if (!s->tm[1] || !s->tm[2]) {
+        snprintf(err, errlen, "cannot create a TargetMachine for %s", triple);
+        return false;
+    }
+    return true;
+}
+
+static LLVMModuleRef new_module(jit_session *s, LLVMContextRef C, const char *name)
+{
+    LLVMModuleRef M = LLVMModuleCreateWithNameInContext(name, C);
+    LLVMSetTarget(M, LLVMOrcLLJITGetTripleString(s->J));
+    LLVMSetDataLayout(M, LLVMOrcLLJITGetDataLayoutStr(s->J));
+    return M;
+}
+
+/* Links obj (taken) under a new resource tracker and looks name up. */
+static bool link_object(jit_session *s, LLVMMemoryBufferRef obj, const char *name, void **code,
+                        LLVMOrcResourceTrackerRef *rt_out, char *err, size_t errlen)
+{
+    LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(s->jd);
+    LLVMErrorRef e = LLVMOrcLLJITAddObjectFileWithRT(s->J, rt, obj); /* obj now owned by the JIT */
+    if (take_error(e, "adding the object", err, errlen)) {
+        LLVMOrcReleaseResourceTracker(rt);
+        return false;
+    }
+    LLVMOrcExecutorAddress addr = 0;
+    s->reported[0] = 0;
+    e = LLVMOrcLLJITLookup(s->J, &addr, name);
+    if (take_error(e, "linking", err, errlen)) {
+        if (s->reported[0]) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen - n, " (%s)", s->reported);
+        }
+        char ignored[64];
+        take_error(LLVMOrcResourceTrackerRemove(rt), "", ignored, sizeof ignored);
+        LLVMOrcReleaseResourceTracker(rt);
+        return false;
+    }
+    *code = (void *)(uintptr_t)addr;
+    *rt_out = rt;
+    return true;
+}
+
+static bool verify(LLVMModuleRef M, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (LLVMVerifyModule(M, LLVMReturnStatusAction, &msg)) {
+        snprintf(err, errlen, "lifted IR does not verify: %.200s", msg ? msg : "?");
+        LLVMDisposeMessage(msg);
+        return false;
+    }
+    LLVMDisposeMessage(msg);
+    return true;
+}
+
+static bool build_stubs(jit_session *s, char *err, size_t errlen)
+{
+    LLVMContextRef C = LLVMContextCreate();
+    LLVMModuleRef M = new_module(s, C, "liftvm_stubs");
+    jit_lift_stubs(M);
+    LLVMMemoryBufferRef obj = NULL;
+    bool ok = verify(M, err, errlen) && jit_pipeline_emit(M, s->tm[2], &obj, err, errlen);
+    LLVMDisposeModule(M);
+    LLVMContextDispose(C);
+    LLVMOrcResourceTrackerRef rt;
+    if (!ok || !link_object(s, obj, "jit_enter", &s->enter, &rt, err, errlen))
+        return false;
+    LLVMOrcReleaseResourceTracker(rt); /* the stubs live as long as the session */
+    LLVMOrcExecutorAddress a = 0;
+    if (take_error(LLVMOrcLLJITLookup(s->J, &a, "jit_exit_next"), "stub lookup", err, errlen))
+        return false;
+    s->exit_stub = (void *)(uintptr_t)a;
+    return true;
+}
+
+jit_session *jit_session_new(char *err, size_t errlen)
+{
+    jit_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    /* Idempotent; only the compile thread gets here. */
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+        snprintf(err, errlen, "LLVM has no native target for this host");
+        free(s);
+        return NULL;
+    }
+    LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
+    LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(b, make_object_layer, NULL);
+    /* LLVMOrcCreateLLJIT takes the builder, even when it fails. */
+    if (take_error(LLVMOrcCreateLLJIT(&s->J, b), "creating the LLJIT", err, errlen)) {
+        free(s);
+        return NULL;
+    }
+    LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(s->J), report_error, s);
+    s->jd = LLVMOrcLLJITGetMainJITDylib(s->J);
+    if (!define_helpers(s, err, errlen) || !make_target_machines(s, err, errlen) ||
+        !build_stubs(s, err, errlen)) {
+        jit_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void jit_session_free(jit_session *s)
+{
+    if (!s)
+        return;
+    for (int i = 1; i <= 2; i++)
+        if (s->tm[i])
+            LLVMDisposeTargetMachine(s->tm[i]);
+    if (s->J) {
+        char ignored[256];
+        take_error(LLVMOrcDisposeLLJIT(s->J), "", ignored, sizeof ignored); /* frees all code */
+    }
+    free(s);
+}
+
+void *jit_session_enter(jit_session *s) { return s->enter; }
+void *jit_session_exit_stub(jit_session *s) { return s->exit_stub; }
+
+bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump_dir,
+                         bool force_fail, jit_times *t, jit_compiled *out, char *err,
+                         size_t errlen)
+{
+    uint64_t t0 = jit_now_ns();
+    LLVMContextRef C = LLVMContextCreate();
+    LLVMModuleRef M = new_module(s, C, in->name);
+    LLVMMemoryBufferRef obj = NULL;
+    bool ok = jit_lift(M, in, err, errlen) && verify(M, err, errlen);
+    if (ok && force_fail) {
+        snprintf(err, errlen, "forced failure (test hook LIFTVM_JIT_FAIL_EVERY)");
+        ok = false;
+    }
+    uint64_t t1 = jit_now_ns();
+    char derr[256];
+    if (ok && dump_dir && !jit_pipeline_dump(M, dump_dir, in->name, "before", derr, sizeof derr))
+        fprintf(stderr, "liftvm: --dump-llvm: %s\n", derr);
+    ok = ok && jit_pipeline_optimise(M, in->tier, s->tm[in->tier >= 2 ? 2 : 1], err, errlen);
+    if (ok && dump_dir && !jit_pipeline_dump(M, dump_dir, in->name, "after", derr, sizeof derr))
+        fprintf(stderr, "liftvm: --dump-llvm: %s\n", derr);
+    uint64_t t2 = jit_now_ns();
+    ok = ok && jit_pipeline_emit(M, s->tm[in->tier >= 2 ? 2 : 1], &obj, err, errlen);
+    LLVMDisposeModule(M);
+    LLVMContextDispose(C);
+    uint64_t t3 = jit_now_ns();
+    LLVMOrcResourceTrackerRef rt = NULL;
+    if (ok) {
+        out->obj_size = LLVMGetBufferSize(obj);
+        ok = link_object(s, obj, in->name, &out->code, &rt, err, errlen); /* takes obj */
+        out->rt = rt;
+    }
+    uint64_t t4 = jit_now_ns();
+    t->lift_ns = t1 - t0;
+    t->opt_ns = t2 - t1;
+    t->codegen_ns = t3 - t2;
+    t->link_ns = t4 - t3;
+    return ok;
+}
+
+void jit_session_remove(jit_session *s, void *rt)
+{
+    (void)s;
+    if (!rt)
+        return;
+    char err[256];
+    if (take_error(LLVMOrcResourceTrackerRemove(rt), "freeing a unit", err, sizeof err))
+        fprintf(stderr, "liftvm: jit: %s\n", err);
+    LLVMOrcReleaseResourceTracker(rt);
+}

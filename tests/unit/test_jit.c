@@ -1,0 +1,444 @@
+/*
+ * test_jit.c — the LLVM tiers against the reference interpreter: every IR
+ * op, memory and its bounds traps, atomics, exits, FP through the helpers,
+ * and random blocks, each run by ir_interp_run, tier 1 and tier 2 on the
+ * same state and memory, which must end identical.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "ir/ir.h"
+#include "llvmjit/jit.h"
+
+typedef struct test_state {
+    ir_state_head head;
+    uint64_t r[16];
+} test_state;
+
+#define OFF_R(i) (offsetof(test_state, r) + 8 * (size_t)(i))
+#define MEM_SIZE (1u << 20)
+
+static uint8_t *mem_base;
+static char what[128]; /* the case being checked, for failure messages */
+static jit *J;
+
+static void setup(void)
+{
+    mem_base = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(mem_base, MAP_FAILED);
+    jit_options o;
+    jit_options_default(&o);
+    char err[256];
+    J = jit_new(&o, sizeof(test_state), MEM_SIZE, err, sizeof err);
+    cr_assert_not_null(J, "jit_new: %s", err);
+}
+
+static void teardown(void)
+{
+    jit_free(J);
+    munmap(mem_base, MEM_SIZE);
+}
+
+/* Tests touch guest memory in [0, LOW) and [MEM_SIZE - HIGH, MEM_SIZE). */
+#define LOW 8192u
+#define HIGH 64u
+
+static void fill_memory(uint8_t *m, unsigned seed)
+{
+    for (size_t i = 0; i < LOW; i++)
+        m[i] = (uint8_t)(i * 37 + seed);
+    for (size_t i = MEM_SIZE - HIGH; i < MEM_SIZE; i++)
+        m[i] = (uint8_t)(i * 11 + seed);
+}
+
+static void save_memory(uint8_t *to, const uint8_t *m)
+{
+    memcpy(to, m, LOW);
+    memcpy(to + LOW, m + MEM_SIZE - HIGH, HIGH);
+}
+
+static void init_state(test_state *s, unsigned seed)
+{
+    memset(s, 0, sizeof *s);
+    s->head.pc = 0x1000;
+    s->head.resv_addr = UINT64_MAX;
+    for (int i = 0; i < 16; i++)
+        s->r[i] = (uint64_t)i * 0x0123456789abcdefull + seed;
+}
+
+static const char *exit_name(ir_exit_kind k)
+{
+    static const char *n[] = {"next", "syscall", "trap", "flush"};
+    return k <= IR_EXIT_FLUSH ? n[k] : "?";
+}
+
+/* Runs b from each of the n states in inits by the interpreter and by
+ * both tiers (each compiled once); asserts the same exit, state and
+ * memory.  Returns the interpreter's exit for the last state. */
+static ir_exit check_states(const ir_block *b, const test_state *inits, size_t n, unsigned mseed)
+{
+    char vbuf[128];
+    const char *bad = ir_verify(b, vbuf, sizeof vbuf);
+    cr_assert_null(bad, "verify: %s", bad);
+    const ir_mem mem = {mem_base, MEM_SIZE};
+    static uint8_t want_mem[LOW + HIGH], got_mem[LOW + HIGH];
+    jit_unit *u[3];
+    for (int tier = 1; tier <= 2; tier++) {
+        char err[256];
+        u[tier] = jit_compile_block_sync(J, b, tier, err, sizeof err);
+        cr_assert_not_null(u[tier], "%s: tier %d compile: %s", what, tier, err);
+    }
+    ir_exit we = {0};
+    for (size_t k = 0; k < n; k++) {
+        test_state want = inits[k];
+        fill_memory(mem_base, mseed);
+        we = ir_interp_run(b, &want, &mem);
+        save_memory(want_mem, mem_base);
+        for (int tier = 1; tier <= 2; tier++) {
+            test_state got = inits[k];
+            fill_memory(mem_base, mseed);
+            ir_exit ge = jit_unit_run(u[tier], &got, &mem);
+            cr_assert_eq(ge.kind, we.kind, "%s [%zu]: tier %d exit %s, interpreter %s", what, k,
+                         tier, exit_name(ge.kind), exit_name(we.kind));
+            if (we.kind == IR_EXIT_TRAP) {
+                cr_assert_eq(ge.trap, we.trap, "%s [%zu]: tier %d trap %d vs %d", what, k, tier,
+                             ge.trap, we.trap);
+                cr_assert_eq(ge.addr, we.addr, "%s [%zu]: tier %d trap addr %llx vs %llx", what,
+                             k, tier, (unsigned long long)ge.addr, (unsigned long long)we.addr);
+            }
+            for (size_t i = 0; i < sizeof got / 8; i++) {
+                uint64_t g = ((uint64_t *)&got)[i], w = ((uint64_t *)&want)[i];
+                cr_assert_eq(g, w, "%s [%zu]: tier %d state word %zu: %llx, interpreter %llx",
+                             what, k, tier, i, (unsigned long long)g, (unsigned long long)w);
+            }
+            save_memory(got_mem, mem_base);
+            cr_assert(memcmp(got_mem, want_mem, sizeof want_mem) == 0,
+                      "%s [%zu]: tier %d memory differs", what, k, tier);
+        }
+    }
+    jit_unit_free(J, u[1]);
+    jit_unit_free(J, u[2]);
+    return we;
+}
+
+static ir_exit check_block(const ir_block *b, const test_state *init, unsigned mseed)
+{
+    return check_states(b, init, 1, mseed);
+}
+
+/* A block computing op(r1, r2, r3) (imm) into r0, then JMP 0x2000. */
+static ir_exit check_op(ir_op op, uint64_t a, uint64_t b, uint64_t c, int64_t imm)
+{
+    snprintf(what, sizeof what, "%s(%llx, %llx, %llx; %lld)", ir_op_table[op].name,
+             (unsigned long long)a, (unsigned long long)b, (unsigned long long)c, (long long)imm);
+    ir_block *blk = ir_block_new(0x1000);
+    ir_emit(blk, IR_INSN, 0, 0, 0, 0x1000);
+    blk->n_guest = 1;
+    ir_val ta = ir_const(blk, (int64_t)a), tb = ir_const(blk, (int64_t)b);
+    ir_val tc = ir_const(blk, (int64_t)c);
+    int n = ir_op_table[op].nsrc;
+    ir_val d = ir_emit(blk, op, n > 0 ? ta : 0, n > 1 ? tb : 0, n > 2 ? tc : 0, imm);
+    if (d != IR_NONE)
+        ir_put(blk, OFF_R(0), d);
+    ir_emit(blk, IR_JMP, 0, 0, 0, 0x2000);
+    test_state s;
+    init_state(&s, 1);
+    ir_exit e = check_block(blk, &s, 3);
+    /* The same through state registers, so LLVM cannot fold constants. */
+    ir_block *blk2 = ir_block_new(0x1000);
+    ir_emit(blk2, IR_INSN, 0, 0, 0, 0x1000);
+    blk2->n_guest = 1;
+    ta = ir_get(blk2, OFF_R(1));
+    tb = ir_get(blk2, OFF_R(2));
+    tc = ir_get(blk2, OFF_R(3));
+    d = ir_emit(blk2, op, n > 0 ? ta : 0, n > 1 ? tb : 0, n > 2 ? tc : 0, imm);
+    if (d != IR_NONE)
+        ir_put(blk2, OFF_R(0), d);
+    ir_emit(blk2, IR_JMP, 0, 0, 0, 0x2000);
+    s.r[1] = a, s.r[2] = b, s.r[3] = c;
+    check_block(blk2, &s, 3);
+    ir_block_free(blk);
+    ir_block_free(blk2);
+    return e;
+}
+
+TestSuite(jit, .init = setup, .fini = teardown, .timeout = 120);
+
+static const uint64_t vals[] = {
+    0, 1, 2, 3, 5, 31, 32, 33, 63, 64, 65, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff,
+    0x7fffffffull, 0x80000000ull, 0xffffffffull, 0x100000000ull, 0x123456789abcdef0ull,
+    0x7fffffffffffffffull, 0x8000000000000000ull, 0xfffffffffffffffeull, 0xffffffffffffffffull,
+    0xffffffff80000000ull, 0x0101010100ff0001ull,
+};
+#define NVALS (sizeof vals / sizeof vals[0])
+
+/* Each integer op: compiled once reading r1..r3, run on all value pairs;
+ * and with constant operands for a few, which LLVM may fold. */
+Test(jit, integer_ops)
+{
+    static test_state states[NVALS * NVALS];
+    for (int op = IR_ADD; op <= IR_ORCB; op++) {
+        snprintf(what, sizeof what, "%s(r1, r2, r3)", ir_op_table[op].name);
+        ir_block *b = ir_block_new(0x1000);
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+        b->n_guest = 1;
+        ir_val x = ir_get(b, OFF_R(1)), y = ir_get(b, OFF_R(2)), z = ir_get(b, OFF_R(3));
+        int n = ir_op_table[op].nsrc;
+        ir_put(b, OFF_R(0), ir_emit(b, (ir_op)op, x, n > 1 ? y : 0, n > 2 ? z : 0, 0));
+        ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+        size_t ns = 0;
+        for (size_t i = 0; i < NVALS; i++) {
+            for (size_t k = 0; k < NVALS; k++) {
+                init_state(&states[ns], (unsigned)k);
+                states[ns].r[1] = vals[i];
+                states[ns].r[2] = vals[k];
+                states[ns].r[3] = vals[(i * 7 + k) % NVALS];
+                ns++;
+            }
+        }
+        check_states(b, states, ns, 1);
+        ir_block_free(b);
+        for (size_t i = 0; i < NVALS; i += 5)
+            check_op((ir_op)op, vals[i], vals[(i * 3 + 1) % NVALS], vals[(i + 2) % NVALS], 0);
+    }
+}
+
+Test(jit, division_corners)
+{
+    const ir_op ops[] = {IR_DIV, IR_DIVU, IR_REM, IR_REMU, IR_DIVW, IR_DIVUW, IR_REMW, IR_REMUW};
+    const uint64_t xs[] = {0, 7, (uint64_t)-7, 1ull << 63, 0xffffffff80000000ull, 0x80000000ull,
+                           0x1234567880000000ull};
+    const uint64_t ys[] = {0, 1, (uint64_t)-1, 0xffffffffull, 0x100000000ull, 3,
+                           0xffffffff00000000ull};
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+            for (size_t k = 0; k < sizeof ys / sizeof ys[0]; k++)
+                check_op(ops[o], xs[i], ys[k], 0, 0);
+}
+
+/* Loads and stores of every size at offsets around the limit. */
+Test(jit, memory_and_bounds)
+{
+    const ir_op loads[] = {IR_LD8U, IR_LD8S, IR_LD16U, IR_LD16S, IR_LD32U, IR_LD32S, IR_LD64};
+    const ir_op stores[] = {IR_ST8, IR_ST16, IR_ST32, IR_ST64};
+    const uint64_t addrs[] = {0, 1, 100, 4095, MEM_SIZE - 8, MEM_SIZE - 4, MEM_SIZE - 1, MEM_SIZE,
+                              MEM_SIZE + 100, UINT64_MAX, UINT64_MAX - 3};
+    for (size_t a = 0; a < sizeof addrs / sizeof addrs[0]; a++) {
+        for (size_t i = 0; i < sizeof loads / sizeof loads[0]; i++) {
+            check_op(loads[i], addrs[a], 0, 0, 0);
+            check_op(loads[i], addrs[a] - 16, 0, 0, 16);
+        }
+        for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++) {
+            ir_exit e = check_op(stores[i], addrs[a] > 4000 && addrs[a] < MEM_SIZE ? 8 : addrs[a],
+                                 0x1122334455667788ull, 0, 0);
+            (void)e;
+            check_op(stores[i], addrs[a], 0x8877665544332211ull, 0, 0);
+        }
+    }
+}
+
+Test(jit, atomics)
+{
+    const ir_op ops[] = {IR_LR32, IR_LR64, IR_SC32, IR_SC64, IR_AMO32, IR_AMO64};
+    const uint64_t addrs[] = {0, 8, 12, 3, 4096, MEM_SIZE - 8, MEM_SIZE - 4, MEM_SIZE, UINT64_MAX};
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (size_t a = 0; a < sizeof addrs / sizeof addrs[0]; a++)
+            for (int kind = 0; kind < (ops[o] >= IR_AMO32 ? IR_AMO_COUNT : 1); kind++)
+                check_op(ops[o], addrs[a], 0x8000000180000001ull, 0, kind);
+}
+
+/* LR then SC to the same and another address, in one block. */
+Test(jit, lr_sc_pairs)
+{
+    for (int same = 0; same < 2; same++) {
+        for (int wide = 0; wide < 2; wide++) {
+            ir_block *b = ir_block_new(0x1000);
+            ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+            ir_val a = ir_const(b, 64);
+            ir_val v = ir_un(b, wide ? IR_LR64 : IR_LR32, a);
+            ir_put(b, OFF_R(1), v);
+            ir_emit(b, IR_INSN, 0, 0, 0, 0x1004);
+            ir_val a2 = same ? a : ir_const(b, 72);
+            ir_val ok = ir_bin(b, wide ? IR_SC64 : IR_SC32, a2, ir_get(b, OFF_R(5)));
+            ir_put(b, OFF_R(2), ok);
+            ir_val ok2 = ir_bin(b, wide ? IR_SC64 : IR_SC32, a, ir_get(b, OFF_R(6)));
+            ir_put(b, OFF_R(3), ok2);
+            ir_emit(b, IR_JMP, 0, 0, 0, 0x1008);
+            b->n_guest = 2;
+            test_state s;
+            init_state(&s, 9);
+            check_block(b, &s, 5);
+            ir_block_free(b);
+        }
+    }
+}
+
+Test(jit, exits)
+{
+    const ir_op kinds[] = {IR_SYSCALL, IR_FENCEI, IR_TRAP, IR_JMP};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        ir_block *b = ir_block_new(0x1000);
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+        ir_put(b, OFF_R(4), ir_const(b, 77));
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1004);
+        ir_val c = ir_bin(b, IR_LTU, ir_get(b, OFF_R(1)), ir_get(b, OFF_R(2)));
+        ir_emit(b, IR_TRAPIF, ir_bin(b, IR_AND, c, ir_const(b, (int64_t)k & 1)), 0, 0,
+                IR_TRAP_BREAKPOINT);
+        ir_put(b, OFF_R(5), c);
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1008);
+        ir_emit(b, IR_BR, ir_bin(b, IR_EQ, c, ir_const(b, 0)), 0, 0, 0x3000);
+        ir_emit(b, kinds[k], 0, 0, 0, kinds[k] == IR_TRAP ? IR_TRAP_ILLEGAL : 0x100c);
+        b->n_guest = 3;
+        for (unsigned seed = 0; seed < 4; seed++) {
+            test_state s;
+            init_state(&s, seed);
+            s.r[1] = seed & 1 ? 1 : 2;
+            s.r[2] = seed & 2 ? 1 : 2;
+            check_block(b, &s, 1);
+        }
+        ir_block_free(b);
+    }
+}
+
+Test(jit, jmpr_and_clock)
+{
+    ir_block *b = ir_block_new(0x1000);
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+    ir_put(b, OFF_R(3), ir_emit(b, IR_CLOCK, 0, 0, 0, IR_CLOCK_INSTRET));
+    ir_emit(b, IR_JMPR, ir_bin(b, IR_ADD, ir_get(b, OFF_R(1)), ir_const(b, 6)), 0, 0, 0);
+    b->n_guest = 1;
+    test_state s;
+    init_state(&s, 3);
+    check_block(b, &s, 1);
+    ir_block_free(b);
+}
+
+/* Every FP op once on a few inputs, with each static and the dynamic
+ * rounding mode (valid and invalid frm). */
+Test(jit, fp_ops)
+{
+    const uint64_t fv[] = {0x3ff0000000000000ull, 0xc008000000000000ull, 0x7ff8000000000000ull,
+                           0x7ff0000000000001ull, 0x0000000000000001ull, 0xffffffff3f800000ull,
+                           0xffffffff7f800001ull, 0x000000003fc00000ull, 0x43e0000000000000ull,
+                           0xffffffffcf000000ull};
+    const size_t n = sizeof fv / sizeof fv[0];
+    for (int op = IR_FADD32; op < IR_OP_COUNT; op++) {
+        bool rm = ir_op_table[op].flags & IR_F_IMM;
+        for (int mode = 0; mode <= (rm ? 7 : 0); mode++) {
+            if (mode == 5 || mode == 6)
+                continue;
+            for (size_t i = 0; i < n; i += 2) {
+                for (int frm = 0; frm < (mode == 7 ? 2 : 1); frm++) {
+                    ir_block *b = ir_block_new(0x1000);
+                    ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+                    b->n_guest = 1;
+                    int ns = ir_op_table[op].nsrc;
+                    ir_val a = ir_get(b, OFF_R(1)), bb = ir_get(b, OFF_R(2));
+                    ir_val c = ir_get(b, OFF_R(3));
+                    ir_val d = ir_emit(b, (ir_op)op, a, ns > 1 ? bb : 0, ns > 2 ? c : 0, mode);
+                    ir_put(b, OFF_R(0), d);
+                    ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+                    test_state s;
+                    init_state(&s, 0);
+                    s.r[1] = fv[i], s.r[2] = fv[(i + 3) % n], s.r[3] = fv[(i + 5) % n];
+                    s.head.fp_rm = frm ? 6 : (uint64_t)(i % 5);
+                    s.head.fp_flags = i & 1 ? IR_FPF_NX : 0;
+                    check_block(b, &s, 1);
+                    ir_block_free(b);
+                }
+            }
+        }
+    }
+}
+
+/* ---- random blocks ---- */
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* ir_emit with only as many operands as op takes. */
+static ir_val emit_n(ir_block *b, ir_op op, ir_val x, ir_val y, ir_val z, int64_t imm)
+{
+    int n = ir_op_table[op].nsrc;
+    return ir_emit(b, op, n > 0 ? x : 0, n > 1 ? y : 0, n > 2 ? z : 0, imm);
+}
+
+/* A random block of ALU, state, memory and exit ops over earlier temps. */
+static ir_block *random_block(void)
+{
+    ir_block *b = ir_block_new(0x1000);
+    uint32_t ninsn = 1 + rnd() % 6;
+    ir_val vals_[256];
+    int nv = 0;
+    for (uint32_t g = 0; g < ninsn; g++) {
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1000 + 4 * g);
+        b->n_guest++;
+        int nops = 1 + (int)(rnd() % 8);
+        for (int k = 0; k < nops; k++) {
+            unsigned r = rnd() % 100;
+            ir_val a = nv ? vals_[rnd() % nv] : ir_const(b, (int64_t)rnd());
+            ir_val c = nv ? vals_[rnd() % nv] : a;
+            ir_val d = IR_NONE;
+            if (r < 15) {
+                d = ir_get(b, OFF_R(rnd() % 16));
+            } else if (r < 25) {
+                d = ir_const(b, (int64_t)(rnd() % 3 == 0 ? rnd() : rnd() % 64));
+            } else if (r < 30) {
+                ir_put(b, OFF_R(rnd() % 16), a);
+            } else if (r < 36) {
+                ir_val addr = ir_bin(b, IR_AND, a, ir_const(b, 4095 & ~7));
+                d = ir_emit(b, (ir_op)(IR_LD8U + rnd() % 7), addr, 0, 0, (int64_t)(rnd() % 8));
+            } else if (r < 40) {
+                ir_val addr = ir_bin(b, IR_AND, a, ir_const(b, 4095 & ~7));
+                ir_emit(b, (ir_op)(IR_ST8 + rnd() % 4), addr, c, 0, (int64_t)(rnd() % 8));
+            } else if (r < 41) {
+                d = ir_emit(b, IR_LD64, a, 0, 0, 0); /* may trap out of bounds */
+            } else if (r < 43) {
+                ir_emit(b, IR_TRAPIF, ir_bin(b, IR_LTU, a, ir_const(b, 1 << 20)), 0, 0,
+                        IR_TRAP_ILLEGAL);
+            } else if (r < 45) {
+                ir_emit(b, IR_BR, ir_bin(b, IR_LTU, a, c), 0, 0, 0x5000 + (int64_t)(rnd() % 16));
+            } else if (r < 47) {
+                ir_val addr = ir_bin(b, IR_AND, a, ir_const(b, 4095 & ~7));
+                d = emit_n(b, (ir_op)(IR_LR32 + rnd() % 6), addr, c, 0, (int64_t)(rnd() % 9));
+            } else if (r < 50) {
+                d = ir_emit(b, IR_SELECT, a, c, nv ? vals_[rnd() % nv] : a, 0);
+            } else {
+                ir_op op = (ir_op)(IR_ADD + rnd() % (IR_ORCB - IR_ADD + 1));
+                d = emit_n(b, op, a, c, nv ? vals_[rnd() % nv] : a, 0);
+            }
+            if (d != IR_NONE && nv < 256)
+                vals_[nv++] = d;
+        }
+        if (nv)
+            ir_put(b, OFF_R(rnd() % 16), vals_[rnd() % nv]);
+    }
+    if (nv && rnd() % 4 == 0)
+        ir_emit(b, IR_JMPR, vals_[rnd() % nv], 0, 0, 0);
+    else
+        ir_emit(b, IR_JMP, 0, 0, 0, 0x1000 + 4 * ninsn);
+    return b;
+}
+
+Test(jit, random_blocks, .timeout = 600)
+{
+    rng_state = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 300; i++) {
+        ir_block *b = random_block();
+        snprintf(what, sizeof what, "random block %d", i);
+        test_state s;
+        init_state(&s, (unsigned)i);
+        s.head.resv_addr = rnd() % 2 ? UINT64_MAX : 64;
+        s.head.resv_val = rnd();
+        check_block(b, &s, (unsigned)i);
+        ir_block_free(b);
+    }
+}
