@@ -26,6 +26,8 @@ static const struct {
     {"strace", RT_LOG_STRACE, "every system call with its arguments and result"},
     {"unimp", RT_LOG_UNIMP, "unimplemented system calls, flags and features"},
     {"page", RT_LOG_PAGE, "guest memory map changes"},
+    {"jit", RT_LOG_JIT, "every compiled unit: tier, size, lift/optimise/codegen/link times"},
+    {"stats", RT_LOG_STATS, "summary counters and timers at exit (jit, peak RSS)"},
 };
 
 void rt_logf(const char *fmt, ...) {

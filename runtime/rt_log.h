@@ -14,6 +14,8 @@ enum {
     RT_LOG_STRACE = 1 << 3, /* every syscall with arguments and result */
     RT_LOG_UNIMP = 1 << 4,  /* unimplemented syscalls, flags and features */
     RT_LOG_PAGE = 1 << 5,   /* guest memory map changes */
+    RT_LOG_JIT = 1 << 6,    /* every compiled unit: tier, size, lift/optimise/codegen times */
+    RT_LOG_STATS = 1 << 7,  /* summary counters and timers at exit */
 };
 
 extern unsigned rt_log_mask;
