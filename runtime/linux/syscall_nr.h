@@ -255,12 +255,15 @@
     X(rt_tgsigqueueinfo, 240) \
     X(perf_event_open, 241) \
     X(accept4, 242) \
+    X(recvmmsg, 243) \
     X(riscv_hwprobe, 258) \
     X(riscv_flush_icache, 259) \
     X(wait4, 260) \
     X(prlimit64, 261) \
     X(fanotify_init, 262) \
     X(fanotify_mark, 263) \
+    X(name_to_handle_at, 264) \
+    X(open_by_handle_at, 265) \
     X(clock_adjtime, 266) \
     X(syncfs, 267) \
     X(setns, 268) \
