@@ -183,6 +183,17 @@ static const sys_entry table[RT_NR_LIMIT] = {
     S(riscv_hwprobe, "puupx", 'd'),
     S(riscv_flush_icache, "ppx", 'd'),
     S(membarrier, "dxd", 'd'),
+    S(sched_setparam, "dp", 'd'),
+    S(sched_setscheduler, "ddp", 'd'),
+    S(sched_rr_get_interval, "dp", 'd'),
+    /* new processes */
+    S(clone, "Kppxp", 'd'),
+    S(clone3, "pu", 'd'),
+    S(wait4, "dpwp", 'd'),
+    S(waitid, "ddpwp", 'd'),
+    S(pidfd_open, "dx", 'd'),
+    S(pidfd_send_signal, "dSpx", 'd'),
+    S(pidfd_getfd, "ddx", 'd'),
     /* signals and futexes */
     S(kill, "dS", 'd'),
     S(tkill, "dS", 'd'),

@@ -62,6 +62,9 @@ typedef struct rt_sys_state {
     uint64_t cur_nr, cur_args[6]; /* the call in progress, for strace */
     rt_sys_filemap *fmaps;        /* sorted, disjoint */
     size_t nfmaps, capfmaps;
+    /* Where the initial stack holds the argument and environment strings and
+     * the auxv (stack.c), for /proc/self/cmdline, environ and auxv. */
+    uint64_t arg_start, arg_end, env_start, env_end, auxv_start, auxv_end;
 } rt_sys_state;
 
 /* The state of p, created (zeroed, comm from the exe name) on first use;
@@ -100,6 +103,66 @@ uint64_t rt_sys_oflags_to_guest(int host);
 void rt_sys_fmap_clear(rt_proc *p, uint64_t start, uint64_t end);
 int rt_sys_fmap_add(rt_proc *p, uint64_t start, uint64_t end, bool shared);
 const rt_sys_filemap *rt_sys_fmap_find(rt_proc *p, uint64_t addr);
+
+/* ---- processes (syscall_fork.c, syscall_exec.c, syscall_procfs.c) ---- */
+
+/* clone flags (the same numbers on every Linux architecture). */
+enum {
+    RT_CSIGNAL = 0xff,
+    RT_CLONE_VM = 0x100,
+    RT_CLONE_FS = 0x200,
+    RT_CLONE_FILES = 0x400,
+    RT_CLONE_SIGHAND = 0x800,
+    RT_CLONE_PIDFD = 0x1000,
+    RT_CLONE_PTRACE = 0x2000,
+    RT_CLONE_VFORK = 0x4000,
+    RT_CLONE_PARENT = 0x8000,
+    RT_CLONE_THREAD = 0x10000,
+    RT_CLONE_NEWNS = 0x20000,
+    RT_CLONE_SYSVSEM = 0x40000,
+    RT_CLONE_SETTLS = 0x80000,
+    RT_CLONE_PARENT_SETTID = 0x100000,
+    RT_CLONE_CHILD_CLEARTID = 0x200000,
+    RT_CLONE_DETACHED = 0x400000,
+    RT_CLONE_UNTRACED = 0x800000,
+    RT_CLONE_CHILD_SETTID = 0x1000000,
+    RT_CLONE_NEWCGROUP = 0x2000000,
+    RT_CLONE_NEWUTS = 0x4000000,
+    RT_CLONE_NEWIPC = 0x8000000,
+    RT_CLONE_NEWUSER = 0x10000000,
+    RT_CLONE_NEWPID = 0x20000000,
+    RT_CLONE_NEWNET = 0x40000000,
+    RT_CLONE_IO = 0x80000000u,
+};
+#define RT_CLONE_CLEAR_SIGHAND 0x100000000ull /* clone3 only */
+#define RT_CLONE_INTO_CGROUP 0x200000000ull   /* clone3 only */
+
+/* One clone or clone3 request, decoded (syscall_proc.c). */
+typedef struct rt_clone_args {
+    uint64_t flags;      /* CLONE_* without the exit signal */
+    int exit_signal;     /* signal the parent gets when the child ends */
+    uint64_t stack;      /* the child's sp, 0 to keep the parent's */
+    uint64_t parent_tid; /* CLONE_PARENT_SETTID: parent's word for the child's tid */
+    uint64_t child_tid;  /* CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID word */
+    uint64_t pidfd;      /* CLONE_PIDFD: int for the pidfd */
+    uint64_t tls;        /* CLONE_SETTLS: the child's tp */
+} rt_clone_args;
+
+/* A new process (syscall_fork.c): clone without CLONE_VM, or with
+ * CLONE_VM|CLONE_VFORK (emulated as a fork).  In the child it returns 0 with
+ * the child's registers set up; in the parent the child's pid or -errno. */
+long rt_sys_fork(rt_proc *p, const rt_clone_args *ca);
+
+/* Guest /proc files liftvm answers itself (syscall_procfs.c): if the guest
+ * path names one, opens its contents as a read-only fd and returns it (or
+ * -errno); returns RT_SYS_NOT_PROCFS for any other path. */
+#define RT_SYS_NOT_PROCFS (-100000)
+long rt_sys_procfs_open(rt_proc *p, const char *guest_path, int host_flags);
+
+/* Startup inheritance across a guest execve (syscall_exec.c): fills the
+ * guest's blocked mask and ignored signals of a new syscall state from the
+ * host process, which liftvm's execve set up from the old guest. */
+void rt_sys_exec_inherit(rt_sys_state *st);
 
 /* -d unimp: "unimp: " + message. */
 void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -270,6 +333,39 @@ RT_SYS_DECL(getrandom)
 RT_SYS_DECL(riscv_hwprobe)
 RT_SYS_DECL(riscv_flush_icache)
 RT_SYS_DECL(membarrier)
+RT_SYS_DECL(clone)
+RT_SYS_DECL(clone3)
+RT_SYS_DECL(sched_setparam)
+RT_SYS_DECL(sched_setscheduler)
+RT_SYS_DECL(sched_rr_get_interval)
+/* syscall_fork.c */
+RT_SYS_DECL(wait4)
+RT_SYS_DECL(waitid)
+RT_SYS_DECL(pidfd_open)
+RT_SYS_DECL(pidfd_send_signal)
+RT_SYS_DECL(pidfd_getfd)
+/* syscall_exec.c */
+RT_SYS_DECL(execve)
+RT_SYS_DECL(execveat)
+/* syscall_net.c */
+RT_SYS_DECL(socket)
+RT_SYS_DECL(socketpair)
+RT_SYS_DECL(bind)
+RT_SYS_DECL(listen)
+RT_SYS_DECL(accept)
+RT_SYS_DECL(accept4)
+RT_SYS_DECL(connect)
+RT_SYS_DECL(getsockname)
+RT_SYS_DECL(getpeername)
+RT_SYS_DECL(sendto)
+RT_SYS_DECL(recvfrom)
+RT_SYS_DECL(setsockopt)
+RT_SYS_DECL(getsockopt)
+RT_SYS_DECL(shutdown)
+RT_SYS_DECL(sendmsg)
+RT_SYS_DECL(recvmsg)
+RT_SYS_DECL(sendmmsg)
+RT_SYS_DECL(recvmmsg)
 /* syscall_signal.c */
 RT_SYS_DECL(kill)
 RT_SYS_DECL(tkill)

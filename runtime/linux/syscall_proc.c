@@ -1,8 +1,9 @@
 /*
  * syscall_proc.c — process and system information: exit, ids, credentials,
  * tid/robust-list registration, uname, sysinfo, resource limits and usage,
- * scheduling queries, prctl, getrandom, and the riscv64 calls (hwprobe,
- * flush_icache).
+ * scheduling, prctl, getrandom, the riscv64 calls (hwprobe, flush_icache),
+ * and the clone/clone3 dispatcher (threads here, processes in
+ * syscall_fork.c).
  *
  * The guest is one host process, so ids, credentials and most limits are
  * the host's.  Credential changes go through the glibc wrappers, which
@@ -219,6 +220,79 @@ long rt_sys_rseq(rt_proc *p, const uint64_t *a) {
     (void)p;
     (void)a;
     return -ENOSYS;
+}
+
+/* ---- clone ----
+ *
+ * clone and clone3 decode into one rt_clone_args.  CLONE_VM without
+ * CLONE_VFORK makes a thread in the same address space; everything else is
+ * a new process (rt_sys_fork, syscall_fork.c). */
+
+static long clone_dispatch(rt_proc *p, const rt_clone_args *ca) {
+    if ((ca->flags & RT_CLONE_VM) && !(ca->flags & RT_CLONE_VFORK)) {
+        rt_sys_unimp("clone of a thread (CLONE_VM, flags %#llx)", (unsigned long long)ca->flags);
+        return -ENOSYS;
+    }
+    return rt_sys_fork(p, ca);
+}
+
+/* clone(flags, newsp, parent_tid, tls, child_tid): riscv64 uses the
+ * generic argument order (no CLONE_BACKWARDS).  CLONE_PIDFD stores the
+ * pidfd at parent_tid, so it excludes CLONE_PARENT_SETTID. */
+long rt_sys_clone(rt_proc *p, const uint64_t *a) {
+    uint64_t flags = a[0] & 0xffffffffull;
+    if ((flags & RT_CLONE_PIDFD) && (flags & RT_CLONE_PARENT_SETTID))
+        return -EINVAL;
+    rt_clone_args ca = {.flags = flags & ~(uint64_t)RT_CSIGNAL,
+                        .exit_signal = (int)(flags & RT_CSIGNAL),
+                        .stack = a[1],
+                        .parent_tid = a[2],
+                        .pidfd = a[2],
+                        .tls = a[3],
+                        .child_tid = a[4]};
+    return clone_dispatch(p, &ca);
+}
+
+/* struct clone_args of clone3: eleven u64 (88 bytes, version 2). */
+enum { CLONE_ARGS_V0 = 64, CLONE_ARGS_MAX = 88 };
+
+long rt_sys_clone3(rt_proc *p, const uint64_t *a) {
+    uint64_t size = a[1];
+    if (size < CLONE_ARGS_V0)
+        return -EINVAL;
+    if (size > MMU_PAGE_SIZE)
+        return -E2BIG;
+    uint64_t v[CLONE_ARGS_MAX / 8] = {0};
+    if (mmu_read(p->mm, a[0], v, size < sizeof v ? (size_t)size : sizeof v))
+        return -EFAULT;
+    for (uint64_t off = sizeof v; off < size; off++) { /* unknown tail must be zero */
+        uint8_t b;
+        if (mmu_read(p->mm, a[0] + off, &b, 1))
+            return -EFAULT;
+        if (b)
+            return -E2BIG;
+    }
+    uint64_t flags = v[0], exit_signal = v[4], stack = v[5], stack_size = v[6];
+    if ((flags & RT_CSIGNAL) || exit_signal > RT_SIG_MAX)
+        return -EINVAL;
+    if ((stack == 0) != (stack_size == 0))
+        return -EINVAL;
+    if (v[9] /* set_tid_size */) {
+        rt_sys_unimp("clone3 set_tid");
+        return -EPERM; /* needs CAP_SYS_ADMIN over the pid namespace */
+    }
+    if (flags & RT_CLONE_INTO_CGROUP) {
+        rt_sys_unimp("clone3 CLONE_INTO_CGROUP");
+        return -EINVAL;
+    }
+    rt_clone_args ca = {.flags = flags,
+                        .exit_signal = (int)exit_signal,
+                        .stack = stack ? stack + stack_size : 0, /* the stack grows down */
+                        .pidfd = v[1],
+                        .child_tid = v[2],
+                        .parent_tid = v[3],
+                        .tls = v[7]};
+    return clone_dispatch(p, &ca);
 }
 
 /* ---- system information ---- */
@@ -446,6 +520,30 @@ long rt_sys_sched_get_priority_max(rt_proc *p, const uint64_t *a) {
 long rt_sys_sched_get_priority_min(rt_proc *p, const uint64_t *a) {
     (void)p;
     return rt_sys_ret(sched_get_priority_min(rt_sys_int(a[0])));
+}
+
+/* struct sched_param is one int on both sides; the policies agree. */
+long rt_sys_sched_setparam(rt_proc *p, const uint64_t *a) {
+    int32_t prio;
+    if (!a[1] || mmu_read(p->mm, a[1], &prio, sizeof prio))
+        return a[1] ? -EFAULT : -EINVAL;
+    return rt_sys_ret(syscall(SYS_sched_setparam, rt_sys_int(a[0]), &prio));
+}
+
+long rt_sys_sched_setscheduler(rt_proc *p, const uint64_t *a) {
+    int32_t prio;
+    if (!a[2] || mmu_read(p->mm, a[2], &prio, sizeof prio))
+        return a[2] ? -EFAULT : -EINVAL;
+    return rt_sys_ret(syscall(SYS_sched_setscheduler, rt_sys_int(a[0]), rt_sys_int(a[1]), &prio));
+}
+
+/* struct timespec is two 64-bit words on both sides. */
+long rt_sys_sched_rr_get_interval(rt_proc *p, const uint64_t *a) {
+    struct timespec ts;
+    if (syscall(SYS_sched_rr_get_interval, rt_sys_int(a[0]), &ts) < 0)
+        return -errno;
+    int64_t g[2] = {ts.tv_sec, ts.tv_nsec};
+    return mmu_write(p->mm, a[1], g, sizeof g) ? -EFAULT : 0;
 }
 
 long rt_sys_getcpu(rt_proc *p, const uint64_t *a) {
