@@ -319,8 +319,21 @@ static rd_machine machine;
 /* What is running, for the host-fault and watchdog messages. */
 static char running[160];
 
-static void on_host_trouble(int sig)
+/* A guest access to a page the guest may not touch faults on the host; as
+ * in runtime/rt_exec.c, that is a guest SIGSEGV (SIGBUS) at the state's pc,
+ * which every engine keeps precise.  The handler leaves the engine by
+ * siglongjmp, so the state lives here rather than on the engine's stack. */
+static sigjmp_buf fault_jb;
+static volatile sig_atomic_t fault_armed;
+static fe_rv64_state run_state;
+
+static void on_host_trouble(int sig, siginfo_t *si, void *uc)
 {
+    (void)uc;
+    if (sig != SIGALRM && fault_armed && mmu_owns_host_addr(machine.mm, si->si_addr)) {
+        fault_armed = 0;
+        siglongjmp(fault_jb, sig);
+    }
     char msg[256];
     int n = snprintf(msg, sizeof msg, "rand_diff: host %s while running %s\n",
                      sig == SIGALRM ? "timeout (60 s)" : sig == SIGBUS ? "SIGBUS" : "SIGSEGV",
@@ -337,8 +350,8 @@ static void install_guards(void)
     sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_host_trouble;
-    sa.sa_flags = SA_ONSTACK;
+    sa.sa_sigaction = on_host_trouble;
+    sa.sa_flags = SA_ONSTACK | SA_SIGINFO;
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
     sigaction(SIGALRM, &sa, NULL);
@@ -375,17 +388,26 @@ static void run_on(rd_engine *e, const stream *s, rd_result *r)
         snprintf(r->err, sizeof r->err, "cannot load the stream into guest memory");
         return;
     }
-    fe_rv64_state st = s->init;
+    run_state = s->init;
     alarm(60);
-    r->status = e->run(e, &machine, &st, rvg_code_addr(s->slot) + (uint64_t)s->len, &r->sig,
-                       r->err, sizeof r->err);
+    int hsig = sigsetjmp(fault_jb, 1);
+    if (hsig == 0) {
+        fault_armed = 1;
+        r->status = e->run(e, &machine, &run_state, rvg_code_addr(s->slot) + (uint64_t)s->len,
+                           &r->sig, r->err, sizeof r->err);
+        fault_armed = 0;
+    } else {
+        r->status = RD_SIGNAL;
+        r->sig = hsig;
+    }
     alarm(0);
-    r->pc = st.head.pc;
-    memcpy(r->x, st.x, sizeof r->x);
+    const fe_rv64_state *st = &run_state;
+    r->pc = st->head.pc;
+    memcpy(r->x, st->x, sizeof r->x);
     r->x[0] = 0;
-    memcpy(r->f, st.f, sizeof r->f);
-    r->fflags = st.head.fp_flags;
-    r->frm = st.head.fp_rm;
+    memcpy(r->f, st->f, sizeof r->f);
+    r->fflags = st->head.fp_flags;
+    r->frm = st->head.fp_rm;
     mmu_read(machine.mm, rvg_sandbox_addr(s->slot), r->sandbox, RVG_SANDBOX_SIZE);
 }
 
@@ -688,6 +710,7 @@ static int emit_insns(const opts *o)
 
 typedef struct stats {
     uint64_t streams, groups, insns, traps, fails;
+    uint64_t by_sig[32]; /* reference results ending in each signal */
 } stats;
 
 /* Runs one stream on every engine (and collects it for qemu); returns the
@@ -700,7 +723,10 @@ static void check_stream(const opts *o, stream *s, rd_engine *eng, size_t neng, 
         return;
     run_on(&eng[0], s, ref);
     st->streams++;
-    st->traps += ref->status == RD_SIGNAL;
+    if (ref->status == RD_SIGNAL) {
+        st->traps++;
+        st->by_sig[ref->sig & 31]++;
+    }
     for (size_t g = 0; g < s->p->n_groups; g++)
         if (s->live[g]) {
             st->groups++;
@@ -816,8 +842,15 @@ int main(int argc, char **argv)
     }
     if (!o.quiet) {
         printf("rand_diff: %" PRIu64 " streams (%" PRIu64 " groups, %" PRIu64
-               " instructions, %" PRIu64 " ending in a trap), seed %" PRIu64 ", engines:",
-               st.streams, st.groups, st.insns, st.traps, o.seed);
+               " instructions, %" PRIu64 " ending in a trap",
+               st.streams, st.groups, st.insns, st.traps);
+        const char *sep = ": ";
+        for (int k = 0; k < 32; k++)
+            if (st.by_sig[k]) {
+                printf("%sSIG%s %" PRIu64, sep, sigabbrev_np(k), st.by_sig[k]);
+                sep = ", ";
+            }
+        printf("), seed %" PRIu64 ", engines:", o.seed);
         for (size_t k = 0; k < neng; k++)
             printf(" %s", eng[k].name);
         printf("%s: %s\n", o.qemu ? " qemu" : "", st.fails ? "FAILED" : "all agree");

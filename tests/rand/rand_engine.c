@@ -170,12 +170,46 @@ static bool finish_exit(const ir_exit *ex, const fe_rv64_state *st, uint64_t end
     return true;
 }
 
+/* ---- engine contexts ---- */
+
+/* Per engine, kept across runs: a run that ends in a host fault leaves by
+ * siglongjmp (see rand_diff.c), so nothing a run allocates may live only in
+ * its locals.  Every run starts by clearing the cache. */
+typedef struct eng_ctx {
+    bcache cache;
+#ifdef RAND_HAVE_JIT
+    jit *j;
+    jit_thread *t; /* chain engines only */
+    const rd_machine *m;
+#endif
+} eng_ctx;
+
+static bool plain_open(rd_engine *e, const rd_machine *m, char *err, size_t errlen)
+{
+    (void)m;
+    e->ctx = calloc(1, sizeof(eng_ctx));
+    if (!e->ctx)
+        snprintf(err, errlen, "out of memory");
+    return e->ctx != NULL;
+}
+
+static void plain_close(rd_engine *e)
+{
+    eng_ctx *c = e->ctx;
+    if (!c)
+        return;
+    bc_free(&c->cache, NULL, NULL);
+    free(c);
+    e->ctx = NULL;
+}
+
 /* ---- the interpreter ---- */
 
 static rd_status run_interp(rd_engine *e, const rd_machine *m, fe_rv64_state *st, uint64_t end_pc,
                             int *sig, char *err, size_t errlen)
 {
-    bcache c = {0};
+    bcache *c = &((eng_ctx *)e->ctx)->cache;
+    bc_clear(c, NULL, NULL);
     rd_status r = RD_FAILED;
     for (unsigned steps = 0;; steps++) {
         if (steps == MAX_STEPS) {
@@ -183,16 +217,15 @@ static rd_status run_interp(rd_engine *e, const rd_machine *m, fe_rv64_state *st
                      (unsigned long long)st->head.pc);
             break;
         }
-        ir_block *b = bc_get(&c, m, st->head.pc, e->param, NULL, err, errlen);
+        ir_block *b = bc_get(c, m, st->head.pc, e->param, NULL, err, errlen);
         if (!b)
             break;
         ir_exit ex = ir_interp_run(b, st, &m->mem);
         if (ex.kind == IR_EXIT_FLUSH)
-            bc_clear(&c, NULL, NULL);
+            bc_clear(c, NULL, NULL);
         if (finish_exit(&ex, st, end_pc, sig, &r, err, errlen))
             break;
     }
-    bc_free(&c, NULL, NULL);
     return r;
 }
 
@@ -200,19 +233,11 @@ static rd_status run_interp(rd_engine *e, const rd_machine *m, fe_rv64_state *st
 
 /* ---- the JIT tiers ---- */
 
-typedef struct jit_ctx {
-    jit *j;
-    jit_thread *t; /* chain engines only */
-    bcache cache;  /* the block source of the chain engines */
-    const rd_machine *m;
-    uint64_t lo, hi; /* the current stream's code, for region discovery */
-} jit_ctx;
-
-static void free_unit(void *ctx, void *u) { jit_unit_free(((jit_ctx *)ctx)->j, u); }
+static void free_unit(void *ctx, void *u) { jit_unit_free(((eng_ctx *)ctx)->j, u); }
 
 static bool jit_open(rd_engine *e, const rd_machine *m, char *err, size_t errlen)
 {
-    jit_ctx *c = calloc(1, sizeof *c);
+    eng_ctx *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return false;
@@ -232,7 +257,7 @@ static bool jit_open(rd_engine *e, const rd_machine *m, char *err, size_t errlen
 
 static void jit_close(rd_engine *e)
 {
-    jit_ctx *c = e->ctx;
+    eng_ctx *c = e->ctx;
     if (!c)
         return;
     if (c->t)
@@ -247,8 +272,9 @@ static void jit_close(rd_engine *e)
 static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, uint64_t end_pc,
                         int *sig, char *err, size_t errlen)
 {
-    jit_ctx *jc = e->ctx;
-    bcache c = {0};
+    eng_ctx *jc = e->ctx;
+    bcache *c = &jc->cache;
+    bc_clear(c, free_unit, jc);
     rd_status r = RD_FAILED;
     for (unsigned steps = 0;; steps++) {
         if (steps == MAX_STEPS) {
@@ -256,25 +282,24 @@ static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, ui
             break;
         }
         size_t i;
-        ir_block *b = bc_get(&c, m, st->head.pc, 64, &i, err, errlen);
+        ir_block *b = bc_get(c, m, st->head.pc, 64, &i, err, errlen);
         if (!b)
             break;
-        if (!c.units[i]) {
+        if (!c->units[i]) {
             char cerr[256];
-            c.units[i] = jit_compile_block_sync(jc->j, b, 1, cerr, sizeof cerr);
-            if (!c.units[i]) {
+            c->units[i] = jit_compile_block_sync(jc->j, b, 1, cerr, sizeof cerr);
+            if (!c->units[i]) {
                 snprintf(err, errlen, "tier-1 compile of 0x%llx failed: %s",
                          (unsigned long long)b->pc, cerr);
                 break;
             }
         }
-        ir_exit ex = jit_unit_run(c.units[i], st, &m->mem);
+        ir_exit ex = jit_unit_run(c->units[i], st, &m->mem);
         if (ex.kind == IR_EXIT_FLUSH)
-            bc_clear(&c, free_unit, jc);
+            bc_clear(c, free_unit, jc);
         if (finish_exit(&ex, st, end_pc, sig, &r, err, errlen))
             break;
     }
-    bc_free(&c, free_unit, jc);
     return r;
 }
 
@@ -318,48 +343,47 @@ static rd_status run_t2(rd_engine *e, const rd_machine *m, fe_rv64_state *st, ui
                         int *sig, char *err, size_t errlen)
 {
     enum { MAX_REGION = 512 };
-    jit_ctx *jc = e->ctx;
-    bcache c = {0};
+    static const ir_block *blocks[MAX_REGION];
+    eng_ctx *jc = e->ctx;
+    bcache *c = &jc->cache;
+    bc_clear(c, free_unit, jc);
     rd_status r = RD_FAILED;
     uint64_t lo = st->head.pc;
-    const ir_block **blocks = malloc(MAX_REGION * sizeof *blocks);
-    for (unsigned steps = 0; blocks; steps++) {
+    for (unsigned steps = 0;; steps++) {
         if (steps == MAX_STEPS) {
             snprintf(err, errlen, "no exit after %u units", steps);
             break;
         }
         size_t i;
         uint64_t pc = st->head.pc;
-        if (!bc_get(&c, m, pc, 64, &i, err, errlen))
+        if (!bc_get(c, m, pc, 64, &i, err, errlen))
             break;
-        if (!c.units[i]) {
-            size_t n = region_blocks(&c, m, pc, lo, end_pc, blocks, MAX_REGION, err, errlen);
+        if (!c->units[i]) {
+            size_t n = region_blocks(c, m, pc, lo, end_pc, blocks, MAX_REGION, err, errlen);
             if (!n)
                 break;
-            i = slot_of(&c, pc); /* the cache may have grown */
+            i = slot_of(c, pc); /* the cache may have grown */
             char cerr[256];
-            c.units[i] = jit_compile_sync(jc->j, blocks, n, 2, true, cerr, sizeof cerr);
-            if (!c.units[i]) {
+            c->units[i] = jit_compile_sync(jc->j, blocks, n, 2, true, cerr, sizeof cerr);
+            if (!c->units[i]) {
                 snprintf(err, errlen, "tier-2 compile of a %zu-block region at 0x%llx failed: %s",
                          n, (unsigned long long)pc, cerr);
                 break;
             }
         }
-        ir_exit ex = jit_unit_run(c.units[i], st, &m->mem);
+        ir_exit ex = jit_unit_run(c->units[i], st, &m->mem);
         if (ex.kind == IR_EXIT_FLUSH)
-            bc_clear(&c, free_unit, jc);
+            bc_clear(c, free_unit, jc);
         if (finish_exit(&ex, st, end_pc, sig, &r, err, errlen))
             break;
     }
-    free(blocks);
-    bc_free(&c, free_unit, jc);
     return r;
 }
 
 /* The block source of the chain engines: the engine's own cache. */
 static const ir_block *chain_blocks(void *ctx, uint64_t pc, bool decode)
 {
-    jit_ctx *c = ctx;
+    eng_ctx *c = ctx;
     if (!decode) {
         if (!c->cache.cap)
             return NULL;
@@ -376,7 +400,7 @@ static const ir_block *chain_blocks(void *ctx, uint64_t pc, bool decode)
 static rd_status run_chain(rd_engine *e, const rd_machine *m, fe_rv64_state *st, uint64_t end_pc,
                            int *sig, char *err, size_t errlen)
 {
-    jit_ctx *jc = e->ctx;
+    eng_ctx *jc = e->ctx;
     if (!jc->t) {
         jc->t = jit_thread_new(jc->j, &m->mem, chain_blocks, jc);
         if (!jc->t) {
@@ -413,8 +437,10 @@ static rd_status run_chain(rd_engine *e, const rd_machine *m, fe_rv64_state *st,
 #endif /* RAND_HAVE_JIT */
 
 static rd_engine engines[] = {
-    {"interp", "IR interpreter, blocks of up to 64 instructions", run_interp, NULL, NULL, 64, NULL},
-    {"interp1", "IR interpreter, one instruction per block", run_interp, NULL, NULL, 1, NULL},
+    {"interp", "IR interpreter, blocks of up to 64 instructions", run_interp, plain_open,
+     plain_close, 64, NULL},
+    {"interp1", "IR interpreter, one instruction per block", run_interp, plain_open, plain_close, 1,
+     NULL},
 #ifdef RAND_HAVE_JIT
     {"t1", "tier 1, one block per unit", run_t1, jit_open, jit_close, 0, NULL},
     {"t2", "tier 2, regions with loops", run_t2, jit_open, jit_close, 0, NULL},

@@ -158,6 +158,7 @@ typedef struct gen {
     bool oom;
     pending_fix *fixes;
     size_t n_fixes, cap_fixes;
+    uint8_t hot_x[6], hot_f[6]; /* registers most operands come from (dependency chains) */
 } gen;
 
 static bool has(const gen *g, rvg_class c) { return (g->classes >> c) & 1; }
@@ -224,14 +225,27 @@ static void emit_fwd(gen *g, uint32_t enc, rvg_fix fix, uint32_t dist)
 static const uint8_t xw_regs[] = {1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16,
                                   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
 
-static unsigned xd(gen *g) { return xw_regs[below(&g->r, sizeof xw_regs)]; }
+/* Most operands come from a few "hot" registers per stream, so results feed
+ * later instructions (long dependency chains, register reuse in the JIT). */
+static unsigned xd(gen *g)
+{
+    if (chance(&g->r, 60))
+        return g->hot_x[below(&g->r, sizeof g->hot_x)];
+    return xw_regs[below(&g->r, sizeof xw_regs)];
+}
 /* A destination that is sometimes x0 (the write must be dropped). */
 static unsigned xd0(gen *g) { return chance(&g->r, 4) ? X_ZERO : xd(g); }
-static unsigned xs(gen *g) { return below(&g->r, 32); }
+static unsigned xs(gen *g)
+{
+    return chance(&g->r, 50) ? g->hot_x[below(&g->r, sizeof g->hot_x)] : below(&g->r, 32);
+}
 /* Compressed 3-bit registers: x8..x15; writable ones exclude s0 and s1. */
 static unsigned xdc(gen *g) { return 10 + below(&g->r, 6); }
 static unsigned xsc(gen *g) { return 8 + below(&g->r, 8); }
-static unsigned fr(gen *g) { return below(&g->r, 32); }
+static unsigned fr(gen *g)
+{
+    return chance(&g->r, 60) ? g->hot_f[below(&g->r, sizeof g->hot_f)] : below(&g->r, 32);
+}
 static unsigned frc(gen *g) { return 8 + below(&g->r, 8); }
 
 /* A rounding-mode field: mostly dynamic or RNE, every static mode sometimes. */
@@ -397,10 +411,11 @@ static void gen_mul(gen *g)
 
 /* ---- A ---- */
 
-/* An aligned sandbox offset for an access of size bytes. */
+/* A sandbox offset for an access of size bytes; half of them fall in the
+ * first 128 bytes, so loads often read what earlier stores wrote. */
 static int sandbox_off(gen *g, unsigned size, bool aligned)
 {
-    int off = (int)below(&g->r, (unsigned)RVG_SANDBOX_SIZE - 8);
+    int off = (int)below(&g->r, chance(&g->r, 50) ? 128u : (unsigned)RVG_SANDBOX_SIZE - 8);
     return aligned ? off & ~(int)(size - 1) : off;
 }
 
@@ -914,13 +929,54 @@ static const uint32_t reserved_words[] = {
     0x00a52063, /* branch with funct3 2 */
 };
 
+/* A memory fault, ending the stream: an access beyond the guest space
+ * (0xffffffff80000000), to the unmapped gap between the code and data
+ * regions (0x1800000), a store into the stream's own code, a misaligned
+ * LR or AMO, or a jump to an unmapped or non-executable page.  (No SC: a
+ * failing SC to a bad address may or may not fault.) */
+static void gen_fault(gen *g)
+{
+    unsigned rt = xd(g), kind = below(&g->r, 6);
+    int off = range(&g->r, -64, 64);
+    if (kind == 0)
+        emit(g, enc_u(OPC_LUI, rt, 0x80000));
+    else if (kind == 1 || kind == 4)
+        emit(g, enc_u(OPC_LUI, rt, 0x1800));
+    else if (kind == 2)
+        emit(g, enc_u(OPC_AUIPC, rt, 0));
+    if (kind == 3) { /* misaligned LR or AMO */
+        bool dword = below(&g->r, 2);
+        emit(g, enc_i(OPC_OP_IMM, rt, 0, X_S0, 64 + range(&g->r, 1, dword ? 7 : 3)));
+        if (below(&g->r, 3))
+            emit(g, enc_amo(below(&g->r, 2) ? 0x00 : 0x01, dword, xd0(g), rt, xs(g), 0));
+        else
+            emit(g, enc_amo(0x02, dword, xd0(g), rt, 0, 0));
+        return;
+    }
+    if (kind >= 4) { /* jalr into the gap or into the sandbox (not executable) */
+        emit(g, enc_i(OPC_JALR, xd0(g), 0, kind == 4 ? rt : X_S0, kind == 4 ? off : off + 64));
+        return;
+    }
+    unsigned w = below(&g->r, 4);
+    switch (kind == 2 ? 1 : below(&g->r, 4)) {
+    case 0: emit(g, enc_i(OPC_LOAD, xd0(g), w < 3 && below(&g->r, 2) ? w + 4 : w, rt, off)); break;
+    case 1: emit(g, enc_s(OPC_STORE, w, rt, xs(g), off)); break;
+    case 2: emit(g, below(&g->r, 2) ? enc_i(OPC_LOAD_FP, fr(g), 2 + w % 2, rt, off)
+                                    : enc_s(OPC_STORE_FP, 2 + w % 2, rt, fr(g), off)); break;
+    default: emit(g, enc_amo(0x08, w % 2, xd0(g), rt, xs(g), 0)); break; /* amoor */
+    }
+}
+
 /* The dedicated trap case, ending the stream: frm gets 5, 6 or 7, a few
  * ops with static modes run (legal), then one with the dynamic mode traps;
- * or a static rm of 5 or 6, an ebreak, or a reserved encoding. */
+ * or a static rm of 5 or 6, an ebreak, a reserved encoding, a memory fault. */
 static void gen_trap(gen *g)
 {
     group_begin(g, RVG_TRAP);
-    switch (below(&g->r, 6)) {
+    switch (below(&g->r, 8)) {
+    case 6: case 7:
+        gen_fault(g);
+        return;
     case 0:
         emit(g, reserved_words[below(&g->r, sizeof reserved_words / sizeof reserved_words[0])]);
         return;
@@ -1030,6 +1086,10 @@ rv_gen_prog *rv_gen_new(uint64_t seed, const rv_gen_opts *opts)
                .cur_loop = -1};
     unsigned lo = opts->min_groups ? opts->min_groups : 1;
     unsigned hi = opts->max_groups > lo ? opts->max_groups : lo;
+    for (size_t i = 0; i < sizeof g.hot_x; i++) {
+        g.hot_x[i] = xw_regs[below(&g.r, sizeof xw_regs)];
+        g.hot_f[i] = (uint8_t)below(&g.r, 32);
+    }
     unsigned n = (unsigned)range(&g.r, (int)lo, (int)hi);
     bool trap = has(&g, RVG_TRAP) && chance(&g.r, 4);
     for (unsigned i = 0; i < n && !g.oom;) {
