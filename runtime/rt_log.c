@@ -77,8 +77,12 @@ int rt_log_parse(const char *list) {
     return 0;
 }
 
+/* The log is opened for appending, so that every liftvm of a process tree
+ * (forked children, re-executed liftvms) adds whole lines at its end; the
+ * first one truncates it (main.c).  Close-on-exec: the fd must not leak into
+ * the programs the guest runs. */
 int rt_log_open(const char *path) {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "ae");
     if (!f)
         return -1;
     setvbuf(f, NULL, _IOLBF, 0);

@@ -25,7 +25,8 @@ typedef struct sys_entry {
  * D dirfd, o O_* flags, O O_* flags without an access mode, C mode if the previous O_* flags create
  * a file, m mode, a access mode, b buffer of next-arg bytes, r buffer of result bytes, P prot, M
  * mmap flags, A AT_* flags, S signal, F fcntl cmd, I ioctl cmd, f futex op, c clock, R rlimit
- * resource, W whence, h sigprocmask how. */
+ * resource, W whence, h sigprocmask how, K clone flags, w wait options, V string array (argv), E
+ * environment array (shown as a count). */
 static const sys_entry table[RT_NR_LIMIT] = {
     /* files */
     S(openat, "DsoC", 'd'),
@@ -194,6 +195,8 @@ static const sys_entry table[RT_NR_LIMIT] = {
     S(pidfd_open, "dx", 'd'),
     S(pidfd_send_signal, "dSpx", 'd'),
     S(pidfd_getfd, "ddx", 'd'),
+    S(execve, "sVE", 'd'),
+    S(execveat, "DsVEA", 'd'),
     /* signals and futexes */
     S(kill, "dS", 'd'),
     S(tkill, "dS", 'd'),
@@ -234,6 +237,7 @@ rt_sys_state *rt_sys_state_get(rt_proc *p) {
         const char *slash = strrchr(exe, '/');
         snprintf(st->comm, sizeof st->comm, "%s", slash ? slash + 1 : exe);
     }
+    rt_sys_exec_inherit(st); /* blocked and ignored signals survive execve */
     p->sys = st;
     return st;
 }

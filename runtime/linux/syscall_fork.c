@@ -156,6 +156,7 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
     if (pid < 0)
         return -errno;
     if (pid == 0) {
+        rt_sys_strace_pids = true;
         child_setup(p, ca);
         return 0;
     }

@@ -57,6 +57,12 @@ static int map_path(rt_proc *p, const char *g, char *out) {
     return 0;
 }
 
+int rt_sys_map_path(rt_proc *p, const char *guest, char *out) {
+    if (strlen(guest) >= PATH_MAX)
+        return -ENAMETOOLONG;
+    return map_path(p, guest, out);
+}
+
 int rt_sys_path(rt_proc *p, uint64_t addr, char *out) {
     char g[PATH_MAX];
     long n = mmu_read_str(p->mm, addr, g, sizeof g);
@@ -173,10 +179,16 @@ long rt_sys_readlinkat(rt_proc *p, const uint64_t *a) {
     char res[PATH_MAX];
     long len;
     if (p->exe_abspath && rt_sys_is_proc_exe(g)) {
-        len = (long)strlen(p->exe_abspath);
+        /* A program from the sysroot is shown by its path in the guest's
+         * view, as getcwd does. */
+        const char *exe = p->exe_abspath;
+        size_t rl = sysroot_len(p);
+        if (rl > 0 && strncmp(exe, p->sysroot, rl) == 0 && exe[rl] == '/')
+            exe += rl;
+        len = (long)strlen(exe);
         if (len > (long)sizeof res)
             len = sizeof res;
-        memcpy(res, p->exe_abspath, (size_t)len);
+        memcpy(res, exe, (size_t)len);
     } else {
         int r = map_path(p, g, path);
         if (r)

@@ -89,6 +89,8 @@ static inline int rt_sys_int(uint64_t v) {
  * an absolute path that exists under p->sysroot is taken from there.
  * Returns 0, -EFAULT, -ENAMETOOLONG. */
 int rt_sys_path(rt_proc *p, uint64_t addr, char *out);
+/* The same mapping for a guest path already in host memory. */
+int rt_sys_map_path(rt_proc *p, const char *guest, char *out);
 /* Like rt_sys_path, but a NULL guest pointer gives NULL (utimensat). */
 int rt_sys_path_opt(rt_proc *p, uint64_t addr, char *out, const char **res);
 /* True if the host path names the guest program through /proc (used by
@@ -171,6 +173,9 @@ void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * one letter per argument (see syscall_strace.c), ret the result's kind. */
 void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
                    long result);
+/* -d strace lines start with "[pid N] " (set in processes the guest
+ * created: forked children and re-executed liftvms). */
+extern bool rt_sys_strace_pids;
 /* -d strace: prints the call in progress as "name(args) = ?", for a call
  * that is about to end the process (syscall.c). */
 void rt_sys_strace_unfinished(rt_proc *p);

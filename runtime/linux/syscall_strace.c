@@ -15,8 +15,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STR_MAX 32 /* buffer bytes shown, as strace -s 32 */
+
+bool rt_sys_strace_pids;
 
 typedef struct line {
     char buf[1024];
@@ -234,6 +237,85 @@ static void put_path(line *l, rt_proc *p, uint64_t addr) {
     put_quoted(l, (const uint8_t *)tmp, (size_t)n, false);
 }
 
+static const flag_name clone_flags[] = {
+    {0x100, "CLONE_VM"},
+    {0x200, "CLONE_FS"},
+    {0x400, "CLONE_FILES"},
+    {0x800, "CLONE_SIGHAND"},
+    {0x1000, "CLONE_PIDFD"},
+    {0x2000, "CLONE_PTRACE"},
+    {0x4000, "CLONE_VFORK"},
+    {0x8000, "CLONE_PARENT"},
+    {0x10000, "CLONE_THREAD"},
+    {0x20000, "CLONE_NEWNS"},
+    {0x40000, "CLONE_SYSVSEM"},
+    {0x80000, "CLONE_SETTLS"},
+    {0x100000, "CLONE_PARENT_SETTID"},
+    {0x200000, "CLONE_CHILD_CLEARTID"},
+    {0x400000, "CLONE_DETACHED"},
+    {0x800000, "CLONE_UNTRACED"},
+    {0x1000000, "CLONE_CHILD_SETTID"},
+    {0x2000000, "CLONE_NEWCGROUP"},
+    {0x4000000, "CLONE_NEWUTS"},
+    {0x8000000, "CLONE_NEWIPC"},
+    {0x10000000, "CLONE_NEWUSER"},
+    {0x20000000, "CLONE_NEWPID"},
+    {0x40000000, "CLONE_NEWNET"},
+    {0x80000000, "CLONE_IO"},
+};
+
+static const flag_name wait_flags[] = {
+    {1, "WNOHANG"},         {2, "WUNTRACED"},         {4, "WEXITED"},
+    {8, "WCONTINUED"},      {0x1000000, "WNOWAIT"},   {0x20000000, "__WNOTHREAD"},
+    {0x40000000, "__WALL"}, {0x80000000, "__WCLONE"},
+};
+
+/* clone flags: the CLONE_* names, then the exit signal. */
+static void put_clone_flags(line *l, uint64_t v) {
+    uint64_t sig = v & 0xff;
+    put_flags(l, v & ~0xffull & 0xffffffffull, clone_flags, COUNT(clone_flags), "");
+    if (sig)
+        put(l, "%s%s", v & ~0xffull ? "|" : "", sig < 32 ? signal_names[sig] : "SIGRT");
+    else if (!(v & ~0xffull))
+        put(l, "0");
+}
+
+/* A guest argv-style array: up to 8 quoted strings. */
+static void put_strvec(line *l, rt_proc *p, uint64_t addr) {
+    if (!addr) {
+        put(l, "NULL");
+        return;
+    }
+    put(l, "[");
+    for (int i = 0;; i++) {
+        uint64_t s;
+        if (mmu_read(p->mm, addr + 8 * (uint64_t)i, &s, sizeof s)) {
+            put(l, "%s%#llx", i ? ", " : "", (unsigned long long)(addr + 8 * (uint64_t)i));
+            break;
+        }
+        if (!s)
+            break;
+        if (i == 8) {
+            put(l, ", ...");
+            break;
+        }
+        if (i)
+            put(l, ", ");
+        put_path(l, p, s);
+    }
+    put(l, "]");
+}
+
+/* A guest environment array as strace shows it: the address and a count. */
+static void put_envcount(line *l, rt_proc *p, uint64_t addr) {
+    uint64_t n = 0, s = 1;
+    while (addr && n < 100000 && !mmu_read(p->mm, addr + 8 * n, &s, sizeof s) && s)
+        n++;
+    put_ptr(l, addr);
+    if (addr)
+        put(l, " /* %llu vars */", (unsigned long long)n);
+}
+
 /* clang-format off */
 static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, long result) {
     uint64_t v = a[i];
@@ -302,6 +384,10 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
     case 'R': put_enum(l, rt_sys_int(v), rlimit_names, COUNT(rlimit_names)); break;
     case 'W': put_enum(l, rt_sys_int(v), whence_names, COUNT(whence_names)); break;
     case 'h': put_enum(l, rt_sys_int(v), how_names, COUNT(how_names)); break;
+    case 'K': put_clone_flags(l, v); break;
+    case 'w': put_flags(l, v & 0xffffffffull, wait_flags, COUNT(wait_flags), "0"); break;
+    case 'V': put_strvec(l, p, v); break;
+    case 'E': put_envcount(l, p, v); break;
     default: put(l, "%#llx", (unsigned long long)v); break;
     }
 }
@@ -310,6 +396,8 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
 void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
                    long result) {
     line l = {.len = 0};
+    if (rt_sys_strace_pids)
+        put(&l, "[pid %d] ", (int)getpid());
     put(&l, "%s(", name);
     for (int i = 0; kinds[i] && i < 6; i++) {
         /* open's mode means something only with O_CREAT or O_TMPFILE */
