@@ -7,10 +7,14 @@
  * command line wins.  Options stop at the first non-option argument, which
  * is the guest program; everything after it belongs to the guest.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "runtime/linux/rt_execself.h"
 #include "runtime/linux/rt_linux.h"
 #include "runtime/rt_exec.h"
 #include "runtime/rt_log.h"
@@ -149,6 +153,16 @@ static int read_env_twins(options *o) {
 static options o;
 static rt_proc p;
 
+/* The option words a guest execve replays when it starts liftvm again
+ * (rt_execself_init): every option except the per-program -0, -E, -U. */
+static char **replay;
+static int nreplay;
+
+static void replay_words(char **w, int n) {
+    while (n-- > 0)
+        replay[nreplay++] = *w++;
+}
+
 int main(int argc, char **argv) {
     for (char **e = environ; *e; e++)
         if (strncmp(*e, "LIFTVM_", 7) != 0)
@@ -158,11 +172,19 @@ int main(int argc, char **argv) {
     if (read_env_twins(&o) != 0)
         return 1;
 
+    replay = calloc((size_t)argc + 1, sizeof *replay);
+    if (!replay)
+        return 1;
+    bool exec_child = false;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || a[1] == 0)
             break;
+        if (strcmp(a, RT_EXECSELF_CHILD) == 0) {
+            exec_child = true;
+            continue;
+        }
         if (strcmp(a, "--") == 0) {
             i++;
             break;
@@ -183,6 +205,8 @@ int main(int argc, char **argv) {
             int r = apply_option(&o, a[1], argv[++i]);
             if (r != 0)
                 return r > 0 ? 0 : 1;
+            if (!strchr("EU0", a[1]))
+                replay_words(&argv[i - 1], 2);
             continue;
         }
         fprintf(stderr, "liftvm: unknown option %s (try -h)\n", a);
@@ -193,6 +217,12 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 1;
     }
+    /* The first liftvm of a process tree starts the log afresh; every
+     * liftvm appends to it. */
+    if (o.logfile && !exec_child)
+        close(open(o.logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+    if (exec_child)
+        rt_execself_mark_child();
     if (o.logfile && rt_log_open(o.logfile) != 0) {
         fprintf(stderr, "liftvm: cannot open log file %s: %m\n", o.logfile);
         return 1;
@@ -204,9 +234,13 @@ int main(int argc, char **argv) {
     if (o.argv0)
         gargv[0] = (char *)o.argv0;
 
-    p.sysroot = o.sysroot;
-    p.exe_path = prog;
-    char err[512];
+    /* The sysroot as an absolute path: the guest may change directory. */
+    char *root = o.sysroot ? realpath(o.sysroot, NULL) : NULL;
+    p.sysroot = root ? root : o.sysroot;
+    p.exe_path = prog; /* AT_EXECFN: the name as given */
+    rt_execself_init(nreplay, replay);
+    char err[512], host_prog[2 * PATH_MAX];
+    prog = rt_execself_program(p.sysroot, prog, host_prog, sizeof host_prog);
     if (rt_elf_load(&p, prog, err, sizeof err) != 0) {
         fprintf(stderr, "liftvm: %s\n", err);
         return 1;
