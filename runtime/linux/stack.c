@@ -25,6 +25,7 @@
 
 #include "runtime/linux/rt_layout.h"
 #include "runtime/linux/rt_linux.h"
+#include "runtime/linux/syscall_priv.h"
 
 /* Strings may use at most a quarter of the stack, as Linux's ARG_MAX rule. */
 #define STRINGS_MAX (RT_STACK_SIZE / 4)
@@ -48,6 +49,25 @@ static uint64_t push_bytes(str_writer *w, const void *src, size_t n) {
 
 static uint64_t push_str(str_writer *w, const char *s) {
     return push_bytes(w, s, strlen(s) + 1);
+}
+
+/* Remembers where the argument and environment strings and the auxv are,
+ * for /proc/self/cmdline, environ and auxv (syscall_procfs.c). */
+static void record_ranges(rt_proc *p, int argc, char **argv, const uint64_t *argp, int envc,
+                          char **envp, const uint64_t *envpp, uint64_t auxv, uint64_t auxv_end) {
+    rt_sys_state *st = rt_sys_state_get(p);
+    if (!st)
+        return;
+    if (argc > 0) {
+        st->arg_start = argp[0];
+        st->arg_end = argp[argc - 1] + strlen(argv[argc - 1]) + 1;
+    }
+    if (envc > 0) {
+        st->env_start = envpp[0];
+        st->env_end = envpp[envc - 1] + strlen(envp[envc - 1]) + 1;
+    }
+    st->auxv_start = auxv;
+    st->auxv_end = auxv_end;
 }
 
 int rt_stack_setup(rt_proc *p, int argc, char **argv, char **envp, char *err, size_t errlen) {
@@ -116,6 +136,7 @@ int rt_stack_setup(rt_proc *p, int argc, char **argv, char **envp, char *err, si
     for (int i = 0; i < envc; i++)
         block[k++] = envpp[i];
     block[k++] = 0;
+    size_t auxv_at = k; /* word index of the auxv in block */
     for (size_t i = 0; i < nauxv; i++) {
         if (auxv[i][0] == AT_PLATFORM && !platform)
             continue;
@@ -128,6 +149,7 @@ int rt_stack_setup(rt_proc *p, int argc, char **argv, char **envp, char *err, si
         goto out;
     }
     memcpy((char *)p->cpu + arch->off_sp, &sp, sizeof sp);
+    record_ranges(p, argc, argv, argp, envc, envp, envpp, sp + 8 * auxv_at, sp + 8 * k);
     ((ir_state_head *)p->cpu)->pc = p->entry;
     rc = 0;
 out:

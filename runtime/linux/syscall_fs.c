@@ -89,6 +89,9 @@ long rt_sys_openat(rt_proc *p, const uint64_t *a) {
     if (r)
         return r;
     int flags = rt_sys_oflags_to_host(a[2]);
+    long pr = rt_sys_procfs_open(p, path, flags); /* /proc files about the guest */
+    if (pr != RT_SYS_NOT_PROCFS)
+        return pr;
     return rt_sys_ret(openat(rt_sys_int(a[0]), path, flags, (mode_t)a[3]));
 }
 
