@@ -60,6 +60,7 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
     pthread_cond_init(&j->work, NULL);
     pthread_cond_init(&j->done, NULL);
     atomic_init(&j->epoch, 1);
+    j->exit_stub = (void *)jit_exit_stub;
     atomic_init(&j->has_retired, false);
     if (!jit_queue_start(j, err, errlen)) {
         jit_cells_free(j->cells);
@@ -73,7 +74,7 @@ static void drop_installed(jit_cell *c, void *arg)
 {
     (void)arg;
     if (c->unit) {
-        /* The LLJIT is gone or going: only drop our reference. */
+        /* The LLJIT is going: only drop our reference. */
         LLVMOrcReleaseResourceTracker(c->unit->rt);
         free(c->unit);
         c->unit = NULL;

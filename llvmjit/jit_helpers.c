@@ -17,6 +17,21 @@ uint64_t jit_h_clock(uint64_t kind)
     return kind == IR_CLOCK_TIME ? ns / 100 : ns;
 }
 
+/* The code of every cell with nothing compiled: returns JIT_X_NEXT to
+ * jit_enter.  In assembly so that it exists before LLVM has started (the
+ * session starts on the compile thread while the guest already runs).  It
+ * is what LLVM emits for `tailcc i64 f(ptr, ptr) { ret i64 0 }` on x86-64:
+ * tailcc callees pop an argument area padded to 8 bytes ("ret $8"), and
+ * jit_session.c checks at start-up that LLVM still agrees. */
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".globl jit_exit_stub\n"
+        ".type jit_exit_stub, @function\n"
+        "jit_exit_stub:\n"
+        "    xorl %eax, %eax\n"
+        "    ret $8\n"
+        ".size jit_exit_stub, . - jit_exit_stub\n");
+
 const jit_helper_sym jit_helper_syms[] = {
     {"jit_h_clock", (void *)jit_h_clock},
     {"ir_fp_arith", (void *)ir_fp_arith},

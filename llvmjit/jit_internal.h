@@ -134,14 +134,15 @@ struct jit {
     size_t state_size;
     uint64_t limit;
     struct jit_session *sess; /* compile thread only (made there) */
-    void *exit_stub;          /* tailcc unit that returns JIT_X_NEXT */
-    jit_enter_fn enter;
+    void *exit_stub;          /* jit_exit_stub: the code of empty cells */
+    jit_enter_fn enter;       /* set by the compile thread before any unit exists */
 
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work;      /* queue or free list not empty, or stop */
-    pthread_cond_t done;      /* a sync request finished, or the session started */
-    bool started, stop;
+    pthread_cond_t done;      /* a sync request finished */
+    bool stop;
+    bool broken;              /* the session could not start: every compile fails */
     char start_err[256];
     jit_req *q_head, *q_tail;
     uint64_t q_len;

@@ -44,9 +44,9 @@ typedef struct jit_lift_in {
  * message in err if the IR cannot be lifted. */
 bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen);
 
-/* Adds the two stubs: `i64 jit_enter(ptr state, ptr ctx, ptr code)` (C
- * convention, calls code with tailcc) and `tailcc i64 jit_exit_next(ptr,
- * ptr)` (returns JIT_X_NEXT; the code of cells with nothing compiled). */
+/* Adds `i64 jit_enter(ptr state, ptr ctx, ptr code)` (C convention, calls
+ * code with tailcc, which C cannot) and `tailcc i64 jit_exit_next(ptr,
+ * ptr)` returning JIT_X_NEXT, the model of the assembly jit_exit_stub. */
 void jit_lift_stubs(LLVMModuleRef M);
 
 /* ---- shared by jit_lift.c and jit_lift_fp.c ---- */
@@ -97,5 +97,6 @@ typedef struct jit_helper_sym {
 extern const jit_helper_sym jit_helper_syms[];
 extern const size_t jit_helper_count;
 uint64_t jit_h_clock(uint64_t kind);
+uint64_t jit_exit_stub(void); /* assembly; returns JIT_X_NEXT */
 
 #endif

@@ -41,7 +41,8 @@ static void free_units(jit *j, jit_unit *u)
 {
     while (u) {
         jit_unit *n = u->next;
-        jit_session_remove(j->sess, u->rt);
+        if (j->sess)
+            jit_session_remove(j->sess, u->rt);
         free(u);
         j->st.freed++;
         u = n;
@@ -164,13 +165,12 @@ static void *compile_main(void *arg)
     j->sess = s;
     if (s) {
         j->enter = (jit_enter_fn)jit_session_enter(s);
-        j->exit_stub = jit_session_exit_stub(s);
     } else {
-        snprintf(j->start_err, sizeof j->start_err, "%s", err);
+        j->broken = true;
+        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", err);
+        fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
     }
-    j->started = true;
-    pthread_cond_broadcast(&j->done);
-    while (s) {
+    for (;;) {
         while (!j->stop && !j->q_head && !j->to_free)
             pthread_cond_wait(&j->work, &j->mu);
         if (j->to_free) {
@@ -189,13 +189,14 @@ static void *compile_main(void *arg)
             j->q_tail = NULL;
         j->q_len--;
         jit_unit *u = NULL;
-        bool stale = !r->sync && r->epoch != atomic_load(&j->epoch);
-        if (!stale) {
+        if (j->broken) {
+            snprintf(r->err, sizeof r->err, "%s", j->start_err);
+        } else if (!r->sync && r->epoch != atomic_load(&j->epoch)) {
+            j->st.discarded++; /* stale: the code it was made from may have changed */
+        } else {
             pthread_mutex_unlock(&j->mu);
             u = compile(j, r);
             pthread_mutex_lock(&j->mu);
-        } else {
-            j->st.discarded++;
         }
         if (u && r->head)
             install(j, r, u);
@@ -212,6 +213,9 @@ static void *compile_main(void *arg)
     return NULL;
 }
 
+/* Starts the compile thread; the LLVM session starts on it, so the guest
+ * runs in the interpreter meanwhile (compiled code needs the session, and
+ * empty cells hold the assembly exit stub, not LLVM code). */
 bool jit_queue_start(jit *j, char *err, size_t errlen)
 {
     /* The compile thread takes no signals: guest and fault signals belong
@@ -223,15 +227,6 @@ bool jit_queue_start(jit *j, char *err, size_t errlen)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the compile thread: %s", strerror(rc));
-        return false;
-    }
-    pthread_mutex_lock(&j->mu);
-    while (!j->started)
-        pthread_cond_wait(&j->done, &j->mu);
-    pthread_mutex_unlock(&j->mu);
-    if (!j->sess) {
-        pthread_join(j->thread, NULL);
-        snprintf(err, errlen, "%s", j->start_err);
         return false;
     }
     return true;

@@ -30,7 +30,7 @@ struct jit_session {
     LLVMOrcLLJITRef J;
     LLVMOrcJITDylibRef jd;
     LLVMTargetMachineRef tm[3]; /* [1] tier 1, [2] tier 2 */
-    void *enter, *exit_stub;
+    void *enter;
     char reported[256]; /* last error from the session's error reporter */
 };
 
@@ -168,10 +168,17 @@ static bool build_stubs(jit_session *s, char *err, size_t errlen)
     if (!ok || !link_object(s, obj, "jit_enter", &s->enter, &rt, err, errlen))
         return false;
     LLVMOrcReleaseResourceTracker(rt); /* the stubs live as long as the session */
+    /* Empty cells hold the assembly jit_exit_stub: it must be the code LLVM
+     * makes for a tailcc return (the callee pops the padded argument area). */
     LLVMOrcExecutorAddress a = 0;
     if (take_error(LLVMOrcLLJITLookup(s->J, &a, "jit_exit_next"), "stub lookup", err, errlen))
         return false;
-    s->exit_stub = (void *)(uintptr_t)a;
+    static const unsigned char want[] = {0x31, 0xc0, 0xc2, 0x08, 0x00}; /* xor eax; ret 8 */
+    if (memcmp((const void *)(uintptr_t)a, want, sizeof want) != 0 ||
+        memcmp((const void *)jit_exit_stub, want, sizeof want) != 0) {
+        snprintf(err, errlen, "LLVM's tailcc return differs from jit_exit_stub");
+        return false;
+    }
     return true;
 }
 
@@ -220,7 +227,6 @@ void jit_session_free(jit_session *s)
 }
 
 void *jit_session_enter(jit_session *s) { return s->enter; }
-void *jit_session_exit_stub(jit_session *s) { return s->exit_stub; }
 
 bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump_dir,
                          bool force_fail, jit_times *t, jit_compiled *out, char *err,

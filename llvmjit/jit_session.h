@@ -26,8 +26,7 @@ typedef struct jit_compiled {
 /* Creates the LLJIT, defines the host helpers, builds the stubs. */
 jit_session *jit_session_new(char *err, size_t errlen);
 void jit_session_free(jit_session *s);
-void *jit_session_enter(jit_session *s);     /* jit_enter */
-void *jit_session_exit_stub(jit_session *s); /* jit_exit_next */
+void *jit_session_enter(jit_session *s); /* jit_enter */
 
 /* Lifts in (its name must be unique in the session), optimises at in->tier,
  * emits an object and links it under a new resource tracker.  dump_dir: IR

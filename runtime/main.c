@@ -7,11 +7,13 @@
  * command line wins.  Options stop at the first non-option argument, which
  * is the guest program; everything after it belongs to the guest.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime/linux/rt_execself.h"
@@ -35,6 +37,12 @@ static void usage(FILE *f) {
            "  -0 ARGV0     pass ARGV0 as the guest's argv[0]                [LIFTVM_ARGV0]\n"
            "  -d LIST      enable log categories (-d help lists them)       [LIFTVM_LOG]\n"
            "  -D FILE      write logs to FILE instead of stderr             [LIFTVM_LOG_FILENAME]\n"
+           "  --jit=MODE   off (interpreter only), auto (tiered, default), t1 or t2 (every\n"
+           "               block compiled at that tier before it first runs)  [LIFTVM_JIT]\n"
+           "  --hot1=N     interpreted runs of a block before tier 1 (auto)  [LIFTVM_HOT1]\n"
+           "  --hot2=N     runs of a block before a tier-2 region (auto)     [LIFTVM_HOT2]\n"
+           "  --dump-llvm DIR  write each unit's LLVM IR before and after optimisation\n"
+           "               to DIR (created if missing)                      [LIFTVM_DUMP_LLVM]\n"
            "  -h, --help   show this help\n"
            "  --version    show the version\n"
            "\n"
@@ -103,7 +111,55 @@ typedef struct options {
     const char *argv0;
     const char *logfile;
     env_list env;
+    jit_options jit;
 } options;
+
+/* A decimal count for --hot1/--hot2; -1 after a message if malformed. */
+static int parse_count(const char *what, const char *s, uint32_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || v > UINT32_MAX || s[0] == '-') {
+        fprintf(stderr, "liftvm: %s expects a count from 0 to %u, got '%s'\n", what, UINT32_MAX, s);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int set_jit_mode(options *o, const char *s) {
+    if (!jit_parse_mode(s, &o->jit.mode)) {
+        fprintf(stderr, "liftvm: --jit expects off, auto, t1 or t2, got '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* The long options (--name=VALUE, or --dump-llvm DIR): 0 if handled, -1 on
+ * error, 1 if a is not one of them. */
+static int long_option(options *o, const char *a, const char *next, int *used_next) {
+    *used_next = 0;
+    if (strncmp(a, "--jit=", 6) == 0)
+        return set_jit_mode(o, a + 6);
+    if (strncmp(a, "--hot1=", 7) == 0)
+        return parse_count("--hot1", a + 7, &o->jit.hot1);
+    if (strncmp(a, "--hot2=", 7) == 0)
+        return parse_count("--hot2", a + 7, &o->jit.hot2);
+    if (strncmp(a, "--dump-llvm=", 12) == 0) {
+        o->jit.dump_dir = a + 12;
+        return 0;
+    }
+    if (strcmp(a, "--dump-llvm") == 0) {
+        if (!next) {
+            fprintf(stderr, "liftvm: option --dump-llvm needs a directory (try -h)\n");
+            return -1;
+        }
+        o->jit.dump_dir = next;
+        *used_next = 1;
+        return 0;
+    }
+    return 1;
+}
 
 /* Handles one option with its argument; returns 0, 1 to exit successfully
  * (help), or -1 on error. */
@@ -145,6 +201,19 @@ static int read_env_twins(options *o) {
         return -1;
     if ((v = getenv("LIFTVM_LOG_FILENAME")) && *v)
         o->logfile = v;
+    if ((v = getenv("LIFTVM_JIT")) && *v && set_jit_mode(o, v) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_HOT1")) && *v && parse_count("LIFTVM_HOT1", v, &o->jit.hot1) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_HOT2")) && *v && parse_count("LIFTVM_HOT2", v, &o->jit.hot2) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_DUMP_LLVM")) && *v)
+        o->jit.dump_dir = v;
+    /* Test hook, not an option: every Nth compile fails on purpose, to
+     * check that the guest keeps running correctly in the interpreter. */
+    if ((v = getenv("LIFTVM_JIT_FAIL_EVERY")) && *v &&
+        parse_count("LIFTVM_JIT_FAIL_EVERY", v, &o->jit.fail_every) != 0)
+        return -1;
     return 0;
 }
 
@@ -164,6 +233,7 @@ static void replay_words(char **w, int n) {
 }
 
 int main(int argc, char **argv) {
+    jit_options_default(&o.jit);
     for (char **e = environ; *e; e++)
         if (strncmp(*e, "LIFTVM_", 7) != 0)
             env_add(&o.env, *e);
@@ -197,6 +267,17 @@ int main(int argc, char **argv) {
             printf("liftvm %s\n", LIFTVM_VERSION);
             return 0;
         }
+        if (a[1] == '-') {
+            int used_next;
+            int r = long_option(&o, a, i + 1 < argc ? argv[i + 1] : NULL, &used_next);
+            if (r < 0)
+                return 1;
+            if (r == 0) {
+                replay_words(&argv[i], 1 + used_next);
+                i += used_next;
+                continue;
+            }
+        }
         if (a[2] == 0 && strchr("LEU0dD", a[1])) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "liftvm: option %s needs an argument (try -h)\n", a);
@@ -227,6 +308,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "liftvm: cannot open log file %s: %m\n", o.logfile);
         return 1;
     }
+    if (o.jit.dump_dir && mkdir(o.jit.dump_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "liftvm: cannot create the --dump-llvm directory %s: %m\n",
+                o.jit.dump_dir);
+        return 1;
+    }
+    rt_exec_set_jit_options(&o.jit);
 
     const char *prog = argv[i];
     char **gargv = &argv[i];

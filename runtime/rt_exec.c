@@ -4,11 +4,16 @@
  *   ┌─► pc = state.pc ─► block cache ──miss──► frontend decode (+ -d in_asm, ir)
  *   │                        │ hit                    │
  *   │                        ▼                        ▼
- *   │               ir_interp_run(block) ◄────────── insert
- *   │                        │
+ *   │               ir_interp_run(block) ◄────────── insert (+ code pages)
+ *   │                        │      ▲ not compiled
+ *   │   jit_run(pc) ─────────┤──────┘  (llvmjit/: chained compiled units;
+ *   │                        │          jit_note_block profiles the rest)
  *   └── NEXT ◄───────────────┤── SYSCALL ─► rt_linux_syscall (exit ends the loop)
- *                            ├── FLUSH   ─► drop every cached block (fence.i)
+ *                            ├── FLUSH   ─► drop every translation (fence.i)
  *                            └── TRAP    ─► guest signal
+ *
+ * Translations are also dropped when the syscall layer changes the memory
+ * map over translated code (rt_code_invalidate).
  *
  * Guest loads and stores are plain host accesses at mmu_base + addr; pages
  * the guest may not touch are protected on the host.  A host SIGSEGV/SIGBUS
@@ -32,9 +37,28 @@
 #include <unistd.h>
 
 #include "runtime/rt_blockcache.h"
+#include "runtime/rt_codemap.h"
 #include "runtime/rt_log.h"
 
 #define MAX_BLOCK_INSNS 64
+
+/* The translations of the running process: decoded blocks, the pages
+ * they came from, and the jit (NULL with --jit=off or if it cannot start). */
+static struct {
+    rt_proc *p;
+    rt_bcache *cache;
+    rt_codemap *code;
+    jit *j;
+    jit_thread *jt;
+} tr;
+
+static jit_options jit_opts;
+static bool jit_opts_set;
+
+void rt_exec_set_jit_options(const jit_options *o) {
+    jit_opts = *o;
+    jit_opts_set = true;
+}
 
 /* Where a host fault in guest memory jumps to, and what it saw. */
 static struct {
@@ -216,6 +240,8 @@ static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
         fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
         exit(1);
     }
+    if (b->end_pc > b->pc)
+        rt_codemap_add(tr.code, b->pc, b->end_pc);
     char msg[256];
     const char *bad = ir_verify(b, msg, sizeof msg);
     if (bad) {
@@ -227,11 +253,58 @@ static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
     return b;
 }
 
+/* Drops every translation: decoded blocks and compiled code. */
+static void drop_translations(void) {
+    rt_bcache_flush(tr.cache);
+    rt_codemap_clear(tr.code);
+    if (tr.j)
+        jit_invalidate(tr.j);
+}
+
+void rt_code_invalidate(rt_proc *p, uint64_t addr, uint64_t len) {
+    if (tr.p == p && tr.code && rt_codemap_overlaps(tr.code, addr, len))
+        drop_translations();
+}
+
+/* The jit's view of the block cache (on the guest thread). */
+static const ir_block *jit_block_source(void *ctx, uint64_t pc, bool decode) {
+    (void)ctx;
+    ir_block *b = rt_bcache_lookup(tr.cache, pc);
+    if (!b && decode)
+        b = translate(tr.p, tr.cache, pc);
+    return b;
+}
+
+/* Acts on a block exit; returns -1 to go on, else the exit status. */
+static int after_block(rt_proc *p, ir_exit ex) {
+    switch (ex.kind) {
+    case IR_EXIT_NEXT:
+        return -1;
+    case IR_EXIT_SYSCALL:
+        return rt_linux_syscall(p) ? -1 : p->exit_status & 0xff;
+    case IR_EXIT_FLUSH:
+        drop_translations();
+        return -1;
+    case IR_EXIT_TRAP:
+        guest_trap(p, ex.trap, ex.addr);
+    }
+    fprintf(stderr, "liftvm: internal error: unknown block exit %d at 0x%lx\n", (int)ex.kind,
+            ((ir_state_head *)p->cpu)->pc);
+    abort();
+}
+
 /* The loop proper; returns the exit status when the guest exits. */
 static int dispatch(rt_proc *p, rt_bcache *cache) {
     ir_state_head *head = p->cpu;
     const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
     for (;;) {
+        ir_exit ex;
+        int status;
+        if (tr.jt && jit_run(tr.jt, p->cpu, &ex)) {
+            if ((status = after_block(p, ex)) >= 0)
+                return status;
+            continue;
+        }
         uint64_t pc = head->pc;
         ir_block *b = rt_bcache_lookup(cache, pc);
         if (!b)
@@ -239,40 +312,69 @@ static int dispatch(rt_proc *p, rt_bcache *cache) {
         b->exec_count++;
         if (rt_log_on(RT_LOG_EXEC))
             rt_logf("exec 0x%lx\n", pc);
-        ir_exit ex = ir_interp_run(b, p->cpu, &mem);
-        switch (ex.kind) {
-        case IR_EXIT_NEXT:
-            break;
-        case IR_EXIT_SYSCALL:
-            if (!rt_linux_syscall(p))
-                return p->exit_status & 0xff;
-            break;
-        case IR_EXIT_FLUSH:
-            rt_bcache_flush(cache);
-            break;
-        case IR_EXIT_TRAP:
-            guest_trap(p, ex.trap, ex.addr);
-        default:
-            fprintf(stderr, "liftvm: internal error: unknown block exit %d at 0x%lx\n",
-                    (int)ex.kind, head->pc);
-            abort();
-        }
+        ex = ir_interp_run(b, p->cpu, &mem);
+        if (tr.jt)
+            jit_note_block(tr.jt, b, p->cpu, &ex);
+        if ((status = after_block(p, ex)) >= 0)
+            return status;
     }
+}
+
+/* Starts the jit unless it is off; on failure says why and interprets. */
+static void start_jit(rt_proc *p) {
+    if (!jit_opts_set)
+        jit_options_default(&jit_opts);
+    if (jit_opts.mode == JIT_OFF)
+        return;
+    jit_options o = jit_opts;
+    o.log = rt_log_file;
+    o.log_units = rt_log_on(RT_LOG_JIT);
+    o.log_stats = rt_log_on(RT_LOG_STATS);
+    char err[256];
+    tr.j = jit_new(&o, p->arch->state_size, mmu_limit(p->mm), err, sizeof err);
+    if (!tr.j) {
+        fprintf(stderr, "liftvm: the jit cannot start (%s); interpreting only\n", err);
+        return;
+    }
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
+    tr.jt = jit_thread_new(tr.j, &mem, jit_block_source, NULL);
+    if (!tr.jt) {
+        fprintf(stderr, "liftvm: out of memory starting the jit; interpreting only\n");
+        jit_free(tr.j);
+        tr.j = NULL;
+    }
+}
+
+static void stop_jit(void) {
+    jit_thread_free(tr.jt);
+    jit_free(tr.j); /* prints the -d stats summary */
+    tr.jt = NULL;
+    tr.j = NULL;
 }
 
 int rt_run(rt_proc *p) {
     rt_bcache *cache = rt_bcache_new();
-    if (!cache) {
+    rt_codemap *code = rt_codemap_new();
+    if (!cache || !code) {
         fprintf(stderr, "liftvm: out of memory\n");
         return 1;
     }
+    tr.p = p;
+    tr.cache = cache;
+    tr.code = code;
+    start_jit(p);
     install_fault_handler(p->mm);
     if (sigsetjmp(host_fault.jb, 1) != 0)
         guest_host_fault(p);
     host_fault.armed = 1;
     int status = dispatch(p, cache);
     host_fault.armed = 0;
+    stop_jit();
     rt_bcache_free(cache);
+    rt_codemap_free(code);
+    tr.p = NULL;
+    tr.cache = NULL;
+    tr.code = NULL;
     if (rt_log_file)
         fflush(rt_log_file);
     return status;

@@ -4,6 +4,7 @@
 #ifndef LIFTVM_RT_EXEC_H
 #define LIFTVM_RT_EXEC_H
 
+#include "llvmjit/jit.h"
 #include "runtime/linux/rt_linux.h"
 
 /* Runs p (loaded, stack set up) until it exits; returns its exit status
@@ -11,5 +12,8 @@
  * kills liftvm with the same signal after one line on stderr, so this does
  * not return then. */
 int rt_run(rt_proc *p);
+
+/* Options for the jit started by rt_run (default: jit_options_default). */
+void rt_exec_set_jit_options(const jit_options *o);
 
 #endif

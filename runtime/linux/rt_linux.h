@@ -56,4 +56,8 @@ int rt_stack_setup(rt_proc *p, int argc, char **argv, char **envp, char *err, si
  * exited (p->exited, p->exit_status set). */
 bool rt_linux_syscall(rt_proc *p);
 
+/* The memory map of [addr, addr+len) changed (mmap over, munmap, mprotect,
+ * mremap, madvise): translations of guest code there are dropped (rt_exec.c). */
+void rt_code_invalidate(rt_proc *p, uint64_t addr, uint64_t len);
+
 #endif

@@ -162,6 +162,7 @@ long rt_sys_brk(rt_proc *p, const uint64_t *a) {
             return (long)cur;
         log_page("brk", old_end, grow, MMU_R | MMU_W);
     } else if (new_end < old_end) {
+        rt_code_invalidate(p, new_end, old_end - new_end);
         if (mmu_unmap(p->mm, new_end, old_end - new_end))
             return (long)cur;
         log_page("brk unmap", new_end, old_end - new_end, 0);
@@ -244,6 +245,7 @@ long rt_sys_mmap(rt_proc *p, const uint64_t *a) {
             return -ENOMEM;
     }
 
+    rt_code_invalidate(p, at, len);
     int r =
         anon ? mmu_map(p->mm, at, len, prot) : mmu_map_file(p->mm, at, len, prot, fd, off, shared);
     if (r)
@@ -262,6 +264,7 @@ long rt_sys_munmap(rt_proc *p, const uint64_t *a) {
     len = page_up(len);
     if (addr > limit || len > limit - addr)
         return -EINVAL;
+    rt_code_invalidate(p, addr, len);
     int r = mmu_unmap(p->mm, addr, len);
     if (r)
         return r;
@@ -283,6 +286,7 @@ long rt_sys_mprotect(rt_proc *p, const uint64_t *a) {
     if (len > mmu_limit(p->mm))
         return -ENOMEM;
     len = page_up(len);
+    rt_code_invalidate(p, addr, len);
     int r = mmu_protect(p->mm, addr, len, (int)(prot & G_PROT_MASK));
     if (r == 0)
         log_page("mprotect", addr, len, (int)(prot & G_PROT_MASK));
@@ -364,6 +368,7 @@ long rt_sys_mremap(rt_proc *p, const uint64_t *a) {
         return -EINVAL;
     if (old > limit || osz > limit - old || !mmu_check(p->mm, old, osz, 0))
         return -EFAULT;
+    rt_code_invalidate(p, old, osz);
 
     if (flags & G_MREMAP_FIXED) {
         if (want & MMU_PAGE_MASK)
@@ -372,6 +377,7 @@ long rt_sys_mremap(rt_proc *p, const uint64_t *a) {
             return -EINVAL;
         if (want < old + osz && old < want + nsz)
             return -EINVAL;
+        rt_code_invalidate(p, want, nsz);
         mmu_unmap(p->mm, want, nsz);
         rt_sys_fmap_clear(p, want, want + nsz);
         return move_mapping(p, old, osz, want, nsz, flags & G_MREMAP_DONTUNMAP);
@@ -429,6 +435,7 @@ long rt_sys_madvise(rt_proc *p, const uint64_t *a) {
             ret = -ENOMEM;
         return ret;
     }
+    rt_code_invalidate(p, addr, len);
     /* Remap each run of same-permission anonymous pages fresh. */
     uint64_t end = addr + len, pg = addr;
     while (pg < end) {
