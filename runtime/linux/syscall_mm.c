@@ -195,6 +195,18 @@ static int check_map_fd(int fd, bool shared, int prot) {
     return 0;
 }
 
+/* Shared anonymous memory is a shmem (memfd) mapping on the host, so that
+ * it stays shared with the processes the guest forks, as on Linux. */
+static int map_shared_anon(rt_proc *p, uint64_t at, uint64_t len, int prot) {
+    int fd = memfd_create("liftvm-shared", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int r =
+        ftruncate(fd, (off_t)len) < 0 ? -errno : mmu_map_file(p->mm, at, len, prot, fd, 0, true);
+    close(fd);
+    return r;
+}
+
 long rt_sys_mmap(rt_proc *p, const uint64_t *a) {
     uint64_t addr = a[0], len = a[1], flags = a[3], off = a[5];
     int prot = (int)(a[2] & G_PROT_MASK);
@@ -246,8 +258,9 @@ long rt_sys_mmap(rt_proc *p, const uint64_t *a) {
     }
 
     rt_code_invalidate(p, at, len);
-    int r =
-        anon ? mmu_map(p->mm, at, len, prot) : mmu_map_file(p->mm, at, len, prot, fd, off, shared);
+    int r = anon && shared ? map_shared_anon(p, at, len, prot)
+            : anon         ? mmu_map(p->mm, at, len, prot)
+                           : mmu_map_file(p->mm, at, len, prot, fd, off, shared);
     if (r)
         return r;
     rt_sys_fmap_clear(p, at, at + len);
