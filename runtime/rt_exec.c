@@ -345,15 +345,6 @@ static void start_jit(rt_proc *p) {
     }
 }
 
-/* In the child of a host fork (syscall_fork.c): the jit's compile thread did
- * not survive the fork, and its locks and LLVM state are a copy taken at
- * an arbitrary point of that thread's work.  The child therefore leaves the
- * jit alone (never freed, never called) and interprets from here on. */
-void rt_exec_forked_child(void) {
-    tr.jt = NULL;
-    tr.j = NULL;
-}
-
 static void stop_jit(void) {
     jit_thread_free(tr.jt);
     jit_free(tr.j); /* prints the -d stats summary */

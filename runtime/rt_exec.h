@@ -16,8 +16,4 @@ int rt_run(rt_proc *p);
 /* Options for the jit started by rt_run (default: jit_options_default). */
 void rt_exec_set_jit_options(const jit_options *o);
 
-/* Called in the child of a host fork of the guest process: the child goes
- * on without the jit's compile thread (interpreting). */
-void rt_exec_forked_child(void);
-
 #endif

@@ -28,7 +28,6 @@
  * the host calls write straight into (checked) guest memory.
  */
 #include "runtime/linux/syscall_priv.h"
-#include "runtime/rt_exec.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -157,7 +156,6 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
     if (pid < 0)
         return -errno;
     if (pid == 0) {
-        rt_exec_forked_child();
         rt_sys_strace_pids = true;
         child_setup(p, ca);
         return 0;
