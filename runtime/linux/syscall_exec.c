@@ -291,13 +291,22 @@ static long open_exec(rt_proc *p, int dirfd, const char *gpath, int flags, char 
 
 /* The program path to give a new liftvm: the guest's own name when the new
  * liftvm resolves it to the same file (an absolute path, or one relative to
- * the unchanged working directory), else the file's host path. */
+ * the unchanged working directory); for a dirfd-relative or fd-only exec the
+ * /dev/fd name Linux uses, or the file's host path if the fd closes on
+ * exec. */
 static const char *pass_path(rt_proc *p, int dirfd, const char *gpath, const char *host,
                              char *buf) {
     if (gpath[0] == '/' || (gpath[0] && dirfd == G_AT_FDCWD)) {
         char mapped[RT_SYS_PATH_MAX];
         const char *m = rt_execself_program(p->sysroot, gpath, mapped, sizeof mapped);
         return strcmp(m, host) == 0 ? gpath : host;
+    }
+    /* Linux names the program /dev/fd/N[/PATH] then; that works for the new
+     * liftvm too while the fd stays open across the exec. */
+    int fdflags = fcntl(dirfd, F_GETFD);
+    if (fdflags >= 0 && !(fdflags & FD_CLOEXEC)) {
+        snprintf(buf, RT_SYS_PATH_MAX, "/dev/fd/%d%s%s", dirfd, gpath[0] ? "/" : "", gpath);
+        return buf;
     }
     char at[64];
     snprintf(at, sizeof at, "/proc/self/fd/%d", dirfd);
