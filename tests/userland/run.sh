@@ -64,20 +64,21 @@ if [ "${LIFTVM_USERLAND_STRICT:-0}" != 1 ] && [ -f "$HERE/xfail.txt" ]; then
         XFAIL[$name]=${reason:-listed}
     done < "$HERE/xfail.txt"
 fi
+TOOK=
 pass() {
     if [ -n "${XFAIL[$1]:-}" ]; then
-        echo "PASS $1 (XPASS: listed in xfail.txt, remove it there)"
+        echo "PASS $1 ${TOOK:+[$TOOK] }(XPASS: listed in xfail.txt, remove it there)"
     else
-        echo "PASS $1"
+        echo "PASS $1${TOOK:+ [$TOOK]}"
     fi
     passed=$((passed + 1))
 }
 fail() {
     if [ -n "${XFAIL[$1]:-}" ]; then
-        echo "XFAIL $1: $2"
+        echo "XFAIL $1${TOOK:+ [$TOOK]}: $2"
         xfailed=$((xfailed + 1))
     else
-        echo "FAIL $1: $2"
+        echo "FAIL $1${TOOK:+ [$TOOK]}: $2"
         failed=$((failed + 1))
     fi
 }
@@ -176,10 +177,11 @@ mkdir -p "$FIX" && cp "$HERE"/scripts/* "$FIX"/ || exit 1
         }
     }' > text.txt
     awk 'BEGIN { for (i = 0; i < 65536; i++) printf "%c", (i * 7 + int(i / 256)) % 256 }' > bin.dat 2> /dev/null
-    # big.txt: about 4 MB, for the compressors and sort's temporary files.
-    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do cat text.txt; done > big.txt
+    # big.txt: about 600 KB, for sort's temporary files and the compressors;
+    # mixed.dat: text and binary, about 210 KB.
+    for _ in 1 2 3; do cat text.txt; done > big.txt
     awk '{ print NR % 1009, $0 }' text.txt >> big.txt
-    cat big.txt bin.dat > mixed.dat
+    cat text.txt bin.dat > mixed.dat
     mkdir -p subdir
 ) || { fail setup "cannot make the fixture"; finish; }
 # Compressed inputs and a database made by the amd64 programs.
@@ -234,7 +236,7 @@ run_side() {
     } 2> /dev/null
     sed -e "s|$AMD|@SYSROOT@|g" -e "s|$RV|@SYSROOT@|g" "$out.raw" > "$out"
     rm -f "$out.raw"
-    printf '[exit %d]\n' "$status" >> "$out"
+    printf '\n[exit %d]\n' "$status" >> "$out"
     if [ -n "${POST:-}" ]; then
         (cd "$work" && eval "$POST") >> "$out" 2>&1
     fi
@@ -247,22 +249,40 @@ check() {
     local name=$1 prog=$2 stdin=${STDIN:-/dev/null} first err
     shift 2
     selected "$name" || return 0
+    TOOK=
     [ "$stdin" = /dev/null ] || stdin=$FIX/$stdin
     run_side native "$name" "$stdin" "$prog" "$@"
     if [ -n "${WANT_STATUS:-}" ] && ! grep -qx "\[exit $WANT_STATUS\]" "$SCRATCH/out/$name.native"; then
         fail "$name" "the native run ended with $(grep -m 1 '^\[exit' "$SCRATCH/out/$name.native"), expected $WANT_STATUS: $(grep -m 1 . "$SCRATCH/out/$name.native.err")"
         return
     fi
+    local t0 t1
+    t0=$(date +%s%N)
     run_side guest "$name" "$stdin" "$prog" "$@"
-    local exp=$SCRATCH/out/$name.native act=$SCRATCH/out/$name.guest
+    t1=$(date +%s%N)
+    TOOK=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1fs", (b - a) / 1e9 }')
+    local exp=$SCRATCH/out/$name.native act=$SCRATCH/out/$name.guest st_n st_g why
     if cmp -s "$exp" "$act"; then
         pass "$name"
         return
     fi
-    diff -u "$exp" "$act" > "$act.diff" 2>&1
-    first=$(grep -a -m 1 '^[-+][^-+]' "$act.diff" | cut -c 1-160)
-    err=$(grep -a -m 1 . "$act.err" | cut -c 1-200)
-    fail "$name" "differs: ${first:-?}${err:+ | stderr: $err}"
+    diff -a -u "$exp" "$act" > "$act.diff" 2>&1
+    st_n=$(grep -a '^\[exit ' "$exp" | tail -n 1 | tr -dc '0-9')
+    st_g=$(grep -a '^\[exit ' "$act" | tail -n 1 | tr -dc '0-9')
+    if [ "$st_g" = 124 ] && [ "$st_n" != 124 ]; then
+        why="timed out after ${GUEST_TIMEOUT}s"
+    elif [ "$st_g" != "$st_n" ]; then
+        why="exit status $st_g, native $st_n"
+    else
+        why="same exit status $st_g"
+    fi
+    if LC_ALL=C grep -q '[^[:print:][:space:]]' "$exp"; then
+        first="(binary output)"
+    else
+        first=$(grep -a -m 1 '^[-+][^-+]' "$act.diff" | cut -c 1-120)
+    fi
+    err=$(grep -a . "$act.err" | tail -n 1 | tr -cd '[:print:]\t' | cut -c 1-200)
+    fail "$name" "$why; first difference: ${first:-?}${err:+ | last stderr line: $err}"
 }
 
 # --- busybox sh ---
@@ -279,7 +299,7 @@ check coreutils-ls-lR /usr/bin/ls -lRa --time-style=+%Y%m%d.%H%M%S tree
 check coreutils-ls-opts /usr/bin/ls -1sSr --block-size=1 -F tree tree/sub
 check coreutils-sort /usr/bin/sort text.txt
 check coreutils-sort-keys /usr/bin/sort -t, -k2,2n -k1,1 -s text.txt
-check coreutils-sort-big /usr/bin/sort -S 512K --parallel=2 -T tmp -k2 big.txt
+check coreutils-sort-big /usr/bin/sort -S 100K --parallel=2 -T tmp -k2 big.txt
 check coreutils-sort-unique /usr/bin/sort -u -r -f text.txt
 check coreutils-sha256sum /usr/bin/sha256sum text.txt bin.dat big.txt
 check coreutils-sums /usr/bin/b2sum -l 256 text.txt bin.dat
