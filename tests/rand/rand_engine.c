@@ -3,7 +3,8 @@
  *
  *   interp    the reference: blocks of up to 64 instructions, ir_interp_run
  *   interp1   the same with one guest instruction per block
- *   t1        (JIT) every block compiled alone at tier 1 (jit_compile_block_sync)
+ *   t1        (JIT) every block compiled alone at tier 1 (jit_compile_block_sync),
+ *             blocks of 1 to 64 instructions depending on the stream's slot
  *   t2        (JIT) tier-2 regions: from each entry pc, every block reachable
  *             by direct branches, compiled with loops (jit_compile_sync)
  *   t1chain   (JIT) the dispatcher path: jit_run in forced tier-1 mode with
@@ -268,6 +269,15 @@ static void jit_close(rd_engine *e)
     e->ctx = NULL;
 }
 
+/* Block sizes of the t1 engine, chosen by the stream's slot, so block
+ * boundaries (and the state written back at them) fall everywhere. */
+static unsigned t1_block_size(uint64_t entry)
+{
+    static const unsigned sizes[] = {64, 1, 2, 3, 5, 8, 13, 21, 34};
+    uint64_t slot = (entry - RVG_CODE_BASE) / RVG_CODE_STRIDE;
+    return sizes[slot % (sizeof sizes / sizeof sizes[0])];
+}
+
 /* Tier 1, one block per unit, run by this loop. */
 static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, uint64_t end_pc,
                         int *sig, char *err, size_t errlen)
@@ -276,13 +286,14 @@ static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, ui
     bcache *c = &jc->cache;
     bc_clear(c, free_unit, jc);
     rd_status r = RD_FAILED;
+    unsigned size = t1_block_size(st->head.pc);
     for (unsigned steps = 0;; steps++) {
         if (steps == MAX_STEPS) {
             snprintf(err, errlen, "no exit after %u units", steps);
             break;
         }
         size_t i;
-        ir_block *b = bc_get(c, m, st->head.pc, 64, &i, err, errlen);
+        ir_block *b = bc_get(c, m, st->head.pc, size, &i, err, errlen);
         if (!b)
             break;
         if (!c->units[i]) {
@@ -442,7 +453,7 @@ static rd_engine engines[] = {
     {"interp1", "IR interpreter, one instruction per block", run_interp, plain_open, plain_close, 1,
      NULL},
 #ifdef RAND_HAVE_JIT
-    {"t1", "tier 1, one block per unit", run_t1, jit_open, jit_close, 0, NULL},
+    {"t1", "tier 1, one block per unit (1 to 64 instructions by slot)", run_t1, jit_open, jit_close, 0, NULL},
     {"t2", "tier 2, regions with loops", run_t2, jit_open, jit_close, 0, NULL},
     {"t1chain", "jit_run in forced tier-1 mode, chained units", run_chain, jit_open, jit_close, 11,
      NULL},
