@@ -409,6 +409,10 @@ static int liftvm_argv(rt_proc *p, const char *path, const strvec *argv, strvec 
 
 /* Execs liftvm on the riscv64 program at path; returns only on failure. */
 static long exec_liftvm(rt_proc *p, const char *path, const strvec *argv, const strvec *envp) {
+    if (!self.exe) {
+        rt_sys_unimp("execve: liftvm's own path is unknown (rt_execself_init not called)");
+        return -ENOEXEC;
+    }
     strvec a = {0}, e = {0};
     int r = liftvm_argv(p, path, argv, &a);
     /* The guest environment, with liftvm's own settings in place of any
@@ -473,10 +477,6 @@ static long do_exec(rt_proc *p, int dirfd, uint64_t path_addr, uint64_t argv_add
     long r = mmu_read_str(p->mm, path_addr, cur, sizeof cur);
     if (r < 0)
         return r;
-    if (!self.exe) {
-        rt_sys_unimp("execve: liftvm's own path is unknown (rt_execself_init not called)");
-        return -ENOEXEC;
-    }
     strvec argv = {0}, hargv = {0}, envp = {0};
     r = read_guest_strvec(p, argv_addr, &argv);
     if (!r)
