@@ -59,6 +59,7 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->work, NULL);
     pthread_cond_init(&j->done, NULL);
+    pthread_cond_init(&j->idle, NULL);
     atomic_init(&j->epoch, 1);
     j->exit_stub = (void *)jit_exit_stub;
     atomic_init(&j->has_retired, false);
@@ -94,6 +95,7 @@ void jit_free(jit *j)
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->work);
     pthread_cond_destroy(&j->done);
+    pthread_cond_destroy(&j->idle);
     free(j);
 }
 

@@ -17,6 +17,11 @@
  * once since: it cannot hold the old code then, because cells and the jump
  * cache name cells, not code.  (With several guest threads this becomes a
  * per-thread quiescence count.)
+ *
+ * fork: the child of a host fork has no compile thread.  A pthread_atfork
+ * handler waits until the thread is idle (between compiles, so it holds no
+ * LLVM state half-changed) with jit.mu held across the fork; the child then
+ * starts a new compile thread on the same session.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -156,12 +161,78 @@ static void install(jit *j, jit_req *r, jit_unit *u)
     }
 }
 
+/* Runs f(j, arg) without the lock, marked busy (a fork waits for it). */
+static void unlocked(jit *j, void (*f)(jit *, void *), void *arg)
+{
+    j->busy = true;
+    pthread_mutex_unlock(&j->mu);
+    f(j, arg);
+    pthread_mutex_lock(&j->mu);
+    j->busy = false;
+    if (j->paused)
+        pthread_cond_broadcast(&j->idle);
+}
+
+static void free_list(jit *j, void *units) { free_units(j, units); }
+
+typedef struct compile_call {
+    jit_req *r;
+    jit_unit *u;
+} compile_call;
+
+static void compile_one(jit *j, void *arg)
+{
+    compile_call *c = arg;
+    c->u = compile(j, c->r);
+}
+
+/* The compile thread's loop; runs with j->mu held except while busy. */
+static void serve(jit *j)
+{
+    for (;;) {
+        while (!j->stop && (j->paused || (!j->q_head && !j->to_free)))
+            pthread_cond_wait(&j->work, &j->mu);
+        if (j->stop)
+            break;
+        if (j->to_free) {
+            jit_unit *f = j->to_free;
+            j->to_free = NULL;
+            unlocked(j, free_list, f);
+            continue;
+        }
+        jit_req *r = j->q_head;
+        j->q_head = r->next;
+        if (!j->q_head)
+            j->q_tail = NULL;
+        j->q_len--;
+        compile_call c = {r, NULL};
+        if (j->broken)
+            snprintf(r->err, sizeof r->err, "%s", j->start_err);
+        else if (!r->sync && r->epoch != atomic_load(&j->epoch))
+            j->st.discarded++; /* stale: the code it was made from may have changed */
+        else
+            unlocked(j, compile_one, &c);
+        if (c.u && r->head)
+            install(j, r, c.u);
+        if (r->sync) {
+            r->result = r->head ? NULL : c.u;
+            r->done = true;
+            pthread_cond_broadcast(&j->done);
+        } else {
+            jit_req_free(r);
+        }
+    }
+}
+
 static void *compile_main(void *arg)
 {
     jit *j = arg;
     char err[256] = "";
-    jit_session *s = jit_session_new(err, sizeof err);
+    jit_session *s = jit_session_new(err, sizeof err); /* busy since jit_queue_start */
     pthread_mutex_lock(&j->mu);
+    j->busy = false;
+    if (j->paused)
+        pthread_cond_broadcast(&j->idle);
     j->sess = s;
     if (s) {
         j->enter = (jit_enter_fn)jit_session_enter(s);
@@ -170,60 +241,31 @@ static void *compile_main(void *arg)
         snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", err);
         fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
     }
-    for (;;) {
-        while (!j->stop && !j->q_head && !j->to_free)
-            pthread_cond_wait(&j->work, &j->mu);
-        if (j->to_free) {
-            jit_unit *f = j->to_free;
-            j->to_free = NULL;
-            pthread_mutex_unlock(&j->mu);
-            free_units(j, f);
-            pthread_mutex_lock(&j->mu);
-            continue;
-        }
-        if (j->stop)
-            break;
-        jit_req *r = j->q_head;
-        j->q_head = r->next;
-        if (!j->q_head)
-            j->q_tail = NULL;
-        j->q_len--;
-        jit_unit *u = NULL;
-        if (j->broken) {
-            snprintf(r->err, sizeof r->err, "%s", j->start_err);
-        } else if (!r->sync && r->epoch != atomic_load(&j->epoch)) {
-            j->st.discarded++; /* stale: the code it was made from may have changed */
-        } else {
-            pthread_mutex_unlock(&j->mu);
-            u = compile(j, r);
-            pthread_mutex_lock(&j->mu);
-        }
-        if (u && r->head)
-            install(j, r, u);
-        if (r->sync) {
-            r->result = r->head ? NULL : u;
-            r->done = true;
-            pthread_cond_broadcast(&j->done);
-        } else {
-            jit_req_free(r);
-        }
-    }
+    serve(j);
     pthread_mutex_unlock(&j->mu);
-    j->st.thread_cpu_ns = jit_thread_cpu_ns();
+    j->st.thread_cpu_ns += jit_thread_cpu_ns();
     return NULL;
 }
 
-/* Starts the compile thread; the LLVM session starts on it, so the guest
- * runs in the interpreter meanwhile (compiled code needs the session, and
- * empty cells hold the assembly exit stub, not LLVM code). */
-bool jit_queue_start(jit *j, char *err, size_t errlen)
+/* The compile thread of a forked child: the session exists already. */
+static void *compile_main_forked(void *arg)
+{
+    jit *j = arg;
+    pthread_mutex_lock(&j->mu);
+    serve(j);
+    pthread_mutex_unlock(&j->mu);
+    j->st.thread_cpu_ns += jit_thread_cpu_ns();
+    return NULL;
+}
+
+static bool spawn(jit *j, void *(*fn)(void *), char *err, size_t errlen)
 {
     /* The compile thread takes no signals: guest and fault signals belong
      * to the guest thread. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&j->thread, NULL, compile_main, j);
+    int rc = pthread_create(&j->thread, NULL, fn, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the compile thread: %s", strerror(rc));
@@ -232,13 +274,79 @@ bool jit_queue_start(jit *j, char *err, size_t errlen)
     return true;
 }
 
+/* ---- fork ---- */
+
+static jit *forking_jit; /* the process's jit, if any (one at a time) */
+
+static void fork_prepare(void)
+{
+    jit *j = forking_jit;
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->paused = true;
+    while (j->busy)
+        pthread_cond_wait(&j->idle, &j->mu);
+}
+
+static void fork_parent(void)
+{
+    jit *j = forking_jit;
+    if (!j)
+        return;
+    j->paused = false;
+    pthread_cond_broadcast(&j->work);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void fork_child(void)
+{
+    jit *j = forking_jit;
+    if (!j)
+        return;
+    /* Only this thread exists: fresh condition variables (the parent's had
+     * the compile thread waiting), and a new compile thread. */
+    pthread_cond_init(&j->work, NULL);
+    pthread_cond_init(&j->done, NULL);
+    pthread_cond_init(&j->idle, NULL);
+    j->paused = false;
+    j->st.thread_cpu_ns = 0;
+    pthread_mutex_unlock(&j->mu);
+    char err[128];
+    if (!spawn(j, compile_main_forked, err, sizeof err)) {
+        fprintf(stderr, "liftvm: jit: %s after fork; interpreting only\n", err);
+        j->broken = true;
+        j->no_thread = true;
+    }
+}
+
+static void register_fork_handlers(void) { pthread_atfork(fork_prepare, fork_parent, fork_child); }
+
+/* Starts the compile thread; the LLVM session starts on it, so the guest
+ * runs in the interpreter meanwhile (compiled code needs the session, and
+ * empty cells hold the assembly exit stub, not LLVM code). */
+bool jit_queue_start(jit *j, char *err, size_t errlen)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, register_fork_handlers);
+    j->busy = true; /* starting the session: a fork must wait for it */
+    if (!spawn(j, compile_main, err, errlen))
+        return false;
+    if (!forking_jit)
+        forking_jit = j;
+    return true;
+}
+
 void jit_queue_stop(jit *j)
 {
+    if (forking_jit == j)
+        forking_jit = NULL;
     pthread_mutex_lock(&j->mu);
     j->stop = true;
     pthread_cond_broadcast(&j->work);
     pthread_mutex_unlock(&j->mu);
-    pthread_join(j->thread, NULL);
+    if (!j->no_thread)
+        pthread_join(j->thread, NULL);
     /* The thread is gone: free what it left, then the session. */
     while (j->q_head) {
         jit_req *r = j->q_head;
@@ -254,6 +362,16 @@ void jit_queue_stop(jit *j)
 void jit_queue_push(jit *j, jit_req *r)
 {
     pthread_mutex_lock(&j->mu);
+    if (j->no_thread) {
+        snprintf(r->err, sizeof r->err, "no compile thread");
+        if (r->sync) {
+            r->done = true;
+        } else {
+            jit_req_free(r);
+        }
+        pthread_mutex_unlock(&j->mu);
+        return;
+    }
     r->next = NULL;
     if (j->q_tail)
         j->q_tail->next = r;
