@@ -670,11 +670,13 @@ long rt_sys_riscv_hwprobe(rt_proc *p, const uint64_t *a) {
 
 /* Guest code is re-decoded from memory when it changes through the normal
  * invalidation paths; the call itself has nothing left to do. */
+/* riscv_flush_icache: Linux flushes the whole instruction cache whatever
+ * the range, so every translation is dropped (programs may pass a range
+ * smaller than what they changed). */
 long rt_sys_riscv_flush_icache(rt_proc *p, const uint64_t *a) {
-    (void)p;
     if (a[2] & ~(uint64_t)1) /* SYS_RISCV_FLUSH_ICACHE_LOCAL */
         return -EINVAL;
-    rt_sys_unimp("riscv_flush_icache: no translation flush from the syscall yet");
+    rt_code_invalidate(p, 0, UINT64_MAX);
     return 0;
 }
 
