@@ -121,19 +121,44 @@ static void gen_cpuinfo(pbuf *pb) {
 
 /* ---- stat, status: the guest's name ---- */
 
+/* Threads of the guest: liftvm's own helper threads (the jit's compile
+ * thread) must not show, since programs check for threads before fork
+ * (CPython warns).  One guest thread until guest threads exist. */
+static int guest_threads(const rt_proc *p) {
+    (void)p;
+    return 1;
+}
+
 /* /proc/self/stat: "pid (comm) state ...": the comm between the first '('
- * and the last ')' is replaced. */
+ * and the last ')' is replaced, and num_threads (field 20, the 18th after
+ * the comm) counts guest threads. */
 static void gen_stat(pbuf *pb, rt_proc *p) {
     pbuf host = {0};
     pb_file(&host, "/proc/self/stat");
     pb_add(&host, "", 1);
     char *open = host.oom ? NULL : strchr(host.b, '(');
     char *close = host.oom ? NULL : strrchr(host.b, ')');
-    if (open && close && close > open) {
-        pb_add(pb, host.b, (size_t)(open - host.b) + 1);
-        pb_printf(pb, "%s", p->sys->comm);
-        pb_add(pb, close, strlen(close));
+    if (!open || !close || close < open) {
+        free(host.b);
+        return;
     }
+    pb_add(pb, host.b, (size_t)(open - host.b) + 1);
+    pb_printf(pb, "%s", p->sys->comm);
+    const char *f = close; /* ") state ppid ..." */
+    for (int field = 2; *f; field++) {
+        const char *sp = strchr(f + 1, ' ');
+        if (!sp)
+            break;
+        if (field == 19) { /* sp precedes field 20 */
+            pb_add(pb, f, (size_t)(sp - f) + 1);
+            pb_printf(pb, "%d", guest_threads(p));
+            f = sp + 1 + strcspn(sp + 1, " ");
+            break;
+        }
+        pb_add(pb, f, (size_t)(sp - f));
+        f = sp;
+    }
+    pb_add(pb, f, strlen(f));
     free(host.b);
 }
 
@@ -150,6 +175,8 @@ static void gen_status(pbuf *pb, rt_proc *p) {
                 nl = line + strlen(line) - 1;
             if (strncmp(line, "Name:", 5) == 0)
                 pb_printf(pb, "Name:\t%s\n", p->sys->comm);
+            else if (strncmp(line, "Threads:", 8) == 0)
+                pb_printf(pb, "Threads:\t%d\n", guest_threads(p));
             else
                 pb_add(pb, line, (size_t)(nl - line) + 1);
             if (!nl[0] || !nl[1])

@@ -97,7 +97,15 @@ static int stat_path(rt_proc *p, uint64_t addr, int flags, char *out) {
         out[0] = 0;
         return 0;
     }
-    return rt_sys_path(p, addr, out);
+    int r = rt_sys_path(p, addr, out);
+    if (r == 0 && (flags & AT_SYMLINK_NOFOLLOW)) {
+        /* lstat of /proc/self/exe sees the link itself, as on Linux (its
+         * target, read by readlink, is the guest program). */
+        char g[PATH_MAX];
+        if (mmu_read_str(p->mm, addr, g, sizeof g) >= 0 && rt_sys_is_proc_exe(g))
+            strcpy(out, g);
+    }
+    return r;
 }
 
 long rt_sys_newfstatat(rt_proc *p, const uint64_t *a) {
