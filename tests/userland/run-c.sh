@@ -13,14 +13,19 @@
 # Per-test settings are comment lines in the source, "//! key: value":
 #   status:  the exit status every build must end with (e.g. 143 = SIGTERM)
 #   libs:    extra link flags for every build
+#   timeout: seconds per run when less than GUEST_TIMEOUT (a test that
+#            waits for a signal hangs while signals are not delivered)
 #
 # Environment: LIFTVM_TEST_ARGS (extra options put before the program), RV_CC,
 # NATIVE_CC, RV_SYSROOT (default: the Debian trixie riscv64 sysroot that
 # scripts/fetch-guests.sh --sysroot riscv64 made, else /usr/riscv64-linux-gnu),
 # GUEST_TIMEOUT (seconds per run, default 300), LIFTVM_GUEST_CACHE.
 # To check the tests themselves, use tests/userland/qemu-oracle.sh as LIFTVM.
+# Checks named in tests/userland/xfail.txt (e.g. "pthread_mutex.static")
+# print XFAIL and do not fail the run, as in run.sh; LIFTVM_USERLAND_STRICT=1
+# ignores the list.
 # Prints "PASS name" or "FAIL name: reason" per check, then "N passed, M failed";
-# exits 0 only if every check passed.
+# exits 0 only if no check failed.
 
 set -u
 
@@ -50,11 +55,35 @@ read -r -a EXTRA_ARGS <<< "${LIFTVM_TEST_ARGS:-}"
 
 passed=0
 failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+xfailed=0
+declare -A XFAIL=()
+if [ "${LIFTVM_USERLAND_STRICT:-0}" != 1 ] && [ -f "$HERE/xfail.txt" ]; then
+    while read -r name reason; do
+        case $name in '' | '#'*) continue ;; esac
+        XFAIL[$name]=${reason:-listed}
+    done < "$HERE/xfail.txt"
+fi
+pass() {
+    if [ -n "${XFAIL[$1]:-}" ]; then
+        echo "PASS $1 (XPASS: listed in xfail.txt, remove it there)"
+    else
+        echo "PASS $1"
+    fi
+    passed=$((passed + 1))
+}
+fail() {
+    if [ -n "${XFAIL[$1]:-}" ]; then
+        echo "XFAIL $1: $2"
+        xfailed=$((xfailed + 1))
+    else
+        echo "FAIL $1: $2"
+        failed=$((failed + 1))
+    fi
+}
 finish() {
+    [ "$xfailed" -eq 0 ] || echo "($xfailed known failures from tests/userland/xfail.txt)"
     echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+    [ "$failed" -eq 0 ] && [ $((passed + xfailed)) -gt 0 ]
     exit $?
 }
 
@@ -90,13 +119,14 @@ selected() {
 }
 
 # run_one OUTFILE CMD...: runs CMD in a fresh folder with stdin from
-# /dev/null; stdout then "[exit N]" go to OUTFILE, stderr to OUTFILE.err.
+# /dev/null and at most $LIMIT seconds; stdout then "[exit N]" go to
+# OUTFILE, stderr to OUTFILE.err.
 run_one() {
     local out=$1 dir status
     shift
     dir=$(mktemp -d "$SCRATCH/tmp/run.XXXXXX")
     {
-        (cd "$dir" && exec timeout -k 5 "$GUEST_TIMEOUT" "$@") < /dev/null > "$out" 2> "$out.err"
+        (cd "$dir" && exec timeout -k 5 "$LIMIT" "$@") < /dev/null > "$out" 2> "$out.err"
         status=$?
     } 2> /dev/null
     printf '[exit %d]\n' "$status" >> "$out"
@@ -111,9 +141,9 @@ compare() {
         return
     fi
     diff -u "$exp" "$act" > "$act.diff"
-    first=$(grep -m 1 '^[-+][^-+]' "$act.diff")
-    err=$(grep -m 1 . "$act.err")
-    fail "$name" "output differs: ${first:-?}${err:+ | stderr: $err} (see $act.diff)"
+    first=$(grep -a -m 1 '^[-+][^-+]' "$act.diff" | cut -c 1-120)
+    err=$(grep -a . "$act.err" | tail -n 1 | tr -cd '[:print:]\t' | cut -c 1-200)
+    fail "$name" "$(tail -n 1 "$act") (native $(tail -n 1 "$exp")); first difference: ${first:-?}${err:+ | last stderr line: $err}"
 }
 
 for src in "$HERE"/c/*.c; do
@@ -121,6 +151,10 @@ for src in "$HERE"/c/*.c; do
     selected "$name" || continue
     libs=$(meta "$src" libs)
     want=$(meta "$src" status)
+    LIMIT=$(meta "$src" timeout)
+    if [ -z "$LIMIT" ] || [ "$LIMIT" -gt "$GUEST_TIMEOUT" ]; then
+        LIMIT=$GUEST_TIMEOUT
+    fi
     log="$SCRATCH/out/$name.build.log"
     # shellcheck disable=SC2086  # the flag string is meant to split
     if ! "$NATIVE_CC" -O2 -pthread -o "$SCRATCH/native/$name" "$src" $libs > "$log" 2>&1; then

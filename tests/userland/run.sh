@@ -85,7 +85,7 @@ fail() {
 finish() {
     [ "$xfailed" -eq 0 ] || echo "($xfailed known failures from tests/userland/xfail.txt)"
     echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+    [ "$failed" -eq 0 ] && [ $((passed + xfailed)) -gt 0 ]
     exit $?
 }
 ulimit -c 0

@@ -8,6 +8,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* pthread_create or end the test: a missing thread would hang it instead. */
+static void spawn(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, attr, fn, arg);
+    if (err != 0) {
+        printf("pthread_create failed: %s\n", strerror(err));
+        exit(1);
+    }
+}
 
 enum { NTHREADS = 32, ITERS = 50000 };
 
@@ -114,7 +125,7 @@ int main(void)
 {
     pthread_t t[NTHREADS];
     for (intptr_t i = 0; i < NTHREADS; i++)
-        pthread_create(&t[i], NULL, hammer, (void *)i);
+        spawn(&t[i], NULL, hammer, (void *)i);
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
     int expect_max = 0;
@@ -136,8 +147,8 @@ int main(void)
     long sums[4] = {0};
     pthread_t r[4], w;
     for (int i = 0; i < 4; i++)
-        pthread_create(&r[i], NULL, reader, &sums[i]);
-    pthread_create(&w, NULL, writer, NULL);
+        spawn(&r[i], NULL, reader, &sums[i]);
+    spawn(&w, NULL, writer, NULL);
     pthread_join(w, NULL);
     for (int i = 0; i < 4; i++)
         pthread_join(r[i], NULL);
@@ -145,7 +156,7 @@ int main(void)
 
     pthread_t s[8];
     for (intptr_t i = 0; i < 8; i++)
-        pthread_create(&s[i], NULL, stacker, (void *)i);
+        spawn(&s[i], NULL, stacker, (void *)i);
     for (int i = 0; i < 8; i++)
         pthread_join(s[i], NULL);
     long left_sum = 0, left_n = 0;

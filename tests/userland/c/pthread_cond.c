@@ -8,6 +8,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pthread_create or end the test: a missing thread would hang it instead. */
+static void spawn(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, attr, fn, arg);
+    if (err != 0) {
+        printf("pthread_create failed: %s\n", strerror(err));
+        exit(1);
+    }
+}
 
 enum { CAP = 8, PRODUCERS = 4, CONSUMERS = 4, PER_PRODUCER = 5000 };
 
@@ -105,9 +117,9 @@ int main(void)
 {
     pthread_t p[PRODUCERS], c[CONSUMERS], w[16], b[6];
     for (intptr_t i = 0; i < CONSUMERS; i++)
-        pthread_create(&c[i], NULL, consumer, (void *)i);
+        spawn(&c[i], NULL, consumer, (void *)i);
     for (intptr_t i = 0; i < PRODUCERS; i++)
-        pthread_create(&p[i], NULL, producer, (void *)i);
+        spawn(&p[i], NULL, producer, (void *)i);
     for (int i = 0; i < PRODUCERS; i++)
         pthread_join(p[i], NULL);
     for (int i = 0; i < CONSUMERS; i++)
@@ -121,7 +133,7 @@ int main(void)
     printf("bounded buffer: %ld items, sum %ld (expected %ld)\n", n, sum, total * (total + 1) / 2);
 
     for (int i = 0; i < 16; i++)
-        pthread_create(&w[i], NULL, waiter, NULL);
+        spawn(&w[i], NULL, waiter, NULL);
     pthread_mutex_lock(&gate_m);
     while (waiting < 16)
         pthread_cond_wait(&gate, &gate_m);
@@ -134,7 +146,7 @@ int main(void)
 
     pthread_barrier_init(&barrier, NULL, 6);
     for (int i = 0; i < 6; i++)
-        pthread_create(&b[i], NULL, phased, NULL);
+        spawn(&b[i], NULL, phased, NULL);
     for (int i = 0; i < 6; i++)
         pthread_join(b[i], NULL);
     pthread_barrier_destroy(&barrier);

@@ -9,6 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdlib.h>
+
+/* pthread_create or end the test: a missing thread would hang it instead. */
+static void spawn(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, attr, fn, arg);
+    if (err != 0) {
+        printf("pthread_create failed: %s\n", strerror(err));
+        exit(1);
+    }
+}
 
 static void *square(void *arg)
 {
@@ -48,8 +59,8 @@ static void *spawner(void *arg)
         return (void *)1;
     pthread_t a, b;
     void *ra, *rb;
-    pthread_create(&a, NULL, spawner, (void *)(depth - 1));
-    pthread_create(&b, NULL, spawner, (void *)(depth - 1));
+    spawn(&a, NULL, spawner, (void *)(depth - 1));
+    spawn(&b, NULL, spawner, (void *)(depth - 1));
     pthread_join(a, &ra);
     pthread_join(b, &rb);
     return (void *)((intptr_t)ra + (intptr_t)rb);
@@ -94,7 +105,7 @@ int main(void)
     for (int wave = 0; wave < 5; wave++) {
         pthread_t t[40];
         for (intptr_t i = 0; i < 40; i++)
-            pthread_create(&t[i], NULL, square, (void *)(wave * 40 + i));
+            spawn(&t[i], NULL, square, (void *)(wave * 40 + i));
         for (int i = 0; i < 40; i++) {
             void *r;
             pthread_join(t[i], &r);
@@ -109,7 +120,7 @@ int main(void)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     for (intptr_t i = 1; i <= 64; i++) {
         pthread_t t;
-        pthread_create(&t, &attr, detached, (void *)i);
+        spawn(&t, &attr, detached, (void *)i);
     }
     for (int i = 0; i < 64; i++)
         sem_wait(&done_sem);
@@ -122,23 +133,23 @@ int main(void)
     pthread_attr_getstacksize(&attr, &ss);
     pthread_t big;
     void *r;
-    pthread_create(&big, &attr, deep_stack, NULL);
+    spawn(&big, &attr, deep_stack, NULL);
     pthread_join(big, &r);
     pthread_attr_destroy(&attr);
     printf("1 MiB stack: size %zu, touched %ld pages\n", ss, (long)(intptr_t)r);
 
     pthread_t root;
-    pthread_create(&root, NULL, spawner, (void *)6);
+    spawn(&root, NULL, spawner, (void *)6);
     pthread_join(root, &r);
     printf("threads creating threads: %ld leaves\n", (long)(intptr_t)r);
 
     pthread_t e;
-    pthread_create(&e, NULL, exits_early, NULL);
+    spawn(&e, NULL, exits_early, NULL);
     pthread_join(e, &r);
     printf("pthread_exit value %ld\n", (long)(intptr_t)r);
 
     pthread_t c;
-    pthread_create(&c, NULL, cancellable, NULL);
+    spawn(&c, NULL, cancellable, NULL);
     usleep(20000);
     pthread_cancel(c);
     pthread_join(c, &r);
@@ -146,7 +157,7 @@ int main(void)
 
     main_thread = pthread_self();
     pthread_t s;
-    pthread_create(&s, NULL, check_self, NULL);
+    spawn(&s, NULL, check_self, NULL);
     pthread_join(s, &r);
     printf("pthread_self/equal right: %ld\n", (long)(intptr_t)r);
     return 0;

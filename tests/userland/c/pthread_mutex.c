@@ -8,6 +8,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* pthread_create or end the test: a missing thread would hang it instead. */
+static void spawn(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, attr, fn, arg);
+    if (err != 0) {
+        printf("pthread_create failed: %s\n", strerror(err));
+        exit(1);
+    }
+}
 
 enum { NTHREADS = 32, ITERS = 20000 };
 
@@ -79,10 +90,7 @@ int main(void)
     pthread_mutexattr_destroy(&ma);
 
     for (intptr_t i = 0; i < NTHREADS; i++)
-        if (pthread_create(&t[i], NULL, adder, (void *)i) != 0) {
-            printf("pthread_create %ld failed\n", (long)i);
-            return 1;
-        }
+        spawn(&t[i], NULL, adder, (void *)i);
     long joined = 0;
     int all_right = 1;
     for (intptr_t i = 0; i < NTHREADS; i++) {

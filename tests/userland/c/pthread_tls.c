@@ -9,6 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdlib.h>
+
+/* pthread_create or end the test: a missing thread would hang it instead. */
+static void spawn(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, attr, fn, arg);
+    if (err != 0) {
+        printf("pthread_create failed: %s\n", strerror(err));
+        exit(1);
+    }
+}
 
 enum { NTHREADS = 40 };
 
@@ -83,7 +94,7 @@ int main(void)
     strcpy(tl_name, "main");
     pthread_t t[NTHREADS];
     for (intptr_t i = 0; i < NTHREADS; i++)
-        pthread_create(&t[i], NULL, worker, (void *)i);
+        spawn(&t[i], NULL, worker, (void *)i);
     int ok = 0;
     for (int i = 0; i < NTHREADS; i++) {
         void *r;

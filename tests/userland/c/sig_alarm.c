@@ -5,6 +5,7 @@
  * nanosleep interrupted by a signal.
  */
 //! status: 142
+//! timeout: 30
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>

@@ -16,6 +16,17 @@
 
 static volatile sig_atomic_t sigchld_count;
 
+/* fork or end the test. */
+static pid_t checked_fork(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("fork failed: %s\n", strerror(errno));
+        exit(1);
+    }
+    return pid;
+}
+
 static void on_chld(int sig)
 {
     (void)sig;
@@ -44,7 +55,7 @@ int main(void)
     int down[2], up[2];
     if (pipe(down) || pipe(up))
         return 1;
-    pid_t pid = fork();
+    pid_t pid = checked_fork();
     if (pid == 0) {
         close(down[1]);
         close(up[0]);
@@ -78,7 +89,7 @@ int main(void)
     /* Several children with different exit codes, reaped in order. */
     pid_t kids[5];
     for (int i = 0; i < 5; i++) {
-        kids[i] = fork();
+        kids[i] = checked_fork();
         if (kids[i] == 0)
             _exit(i * 10 + 1);
     }
@@ -90,21 +101,21 @@ int main(void)
     }
 
     /* Killed by signals. */
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         raise(SIGKILL);
         _exit(0);
     }
     waitpid(pid, &status, 0);
     describe("raise(SIGKILL)", status);
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         signal(SIGABRT, SIG_DFL);
         abort();
     }
     waitpid(pid, &status, 0);
     describe("abort", status);
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         volatile int *p = NULL;
         signal(SIGSEGV, SIG_DFL);
@@ -119,7 +130,7 @@ int main(void)
     int ready[2];
     if (pipe(ready))
         return 1;
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         close(ready[0]);
         if (write(ready[1], "r", 1) != 1)
@@ -139,7 +150,7 @@ int main(void)
 
     /* Dispositions across fork: an ignored SIGTERM stays ignored. */
     signal(SIGTERM, SIG_IGN);
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         raise(SIGTERM);
         _exit(5);
@@ -154,7 +165,7 @@ int main(void)
 
     /* Exit status of this process itself after fork: the child's output
      * must not be duplicated by stdio buffers. */
-    pid = fork();
+    pid = checked_fork();
     if (pid == 0) {
         printf("child line\n");
         exit(0);
