@@ -25,8 +25,8 @@ typedef struct sys_entry {
  * D dirfd, o O_* flags, O O_* flags without an access mode, C mode if the previous O_* flags create
  * a file, m mode, a access mode, b buffer of next-arg bytes, r buffer of result bytes, P prot, M
  * mmap flags, A AT_* flags, S signal, F fcntl cmd, I ioctl cmd, f futex op, c clock, R rlimit
- * resource, W whence, h sigprocmask how, K clone flags, w wait options, V string array (argv), E
- * environment array (shown as a count). */
+ * resource, W whence, h sigprocmask how, K clone flags, k clone3 args, w wait options, V string
+ * array (argv), E environment array (shown as a count). */
 static const sys_entry table[RT_NR_LIMIT] = {
     /* files */
     S(openat, "DsoC", 'd'),
@@ -189,7 +189,7 @@ static const sys_entry table[RT_NR_LIMIT] = {
     S(sched_rr_get_interval, "dp", 'd'),
     /* new processes */
     S(clone, "Kppxp", 'd'),
-    S(clone3, "pu", 'd'),
+    S(clone3, "ku", 'd'),
     S(wait4, "dpwp", 'd'),
     S(waitid, "ddpwp", 'd'),
     S(pidfd_open, "dx", 'd'),

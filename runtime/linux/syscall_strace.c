@@ -280,6 +280,23 @@ static void put_clone_flags(line *l, uint64_t v) {
         put(l, "0");
 }
 
+/* clone3's struct clone_args: the fields strace shows. */
+static void put_clone_args(line *l, rt_proc *p, uint64_t addr) {
+    uint64_t v[8];
+    if (mmu_read(p->mm, addr, v, sizeof v)) {
+        put_ptr(l, addr);
+        return;
+    }
+    put(l, "{flags=");
+    put_flags(l, v[0] & 0xffffffffull, clone_flags, COUNT(clone_flags), "0");
+    put(l, ", exit_signal=");
+    if (v[4] > 0 && v[4] < COUNT(signal_names))
+        put(l, "%s", signal_names[v[4]]);
+    else
+        put(l, "%llu", (unsigned long long)v[4]);
+    put(l, ", stack=%#llx, stack_size=%#llx}", (unsigned long long)v[5], (unsigned long long)v[6]);
+}
+
 /* A guest argv-style array: up to 8 quoted strings. */
 static void put_strvec(line *l, rt_proc *p, uint64_t addr) {
     if (!addr) {
@@ -385,6 +402,7 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
     case 'W': put_enum(l, rt_sys_int(v), whence_names, COUNT(whence_names)); break;
     case 'h': put_enum(l, rt_sys_int(v), how_names, COUNT(how_names)); break;
     case 'K': put_clone_flags(l, v); break;
+    case 'k': put_clone_args(l, p, v); break;
     case 'w': put_flags(l, v & 0xffffffffull, wait_flags, COUNT(wait_flags), "0"); break;
     case 'V': put_strvec(l, p, v); break;
     case 'E': put_envcount(l, p, v); break;
