@@ -16,6 +16,7 @@
 
 #include <llvm-c/Orc.h>
 
+#include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_session.h"
 
 void jit_options_default(jit_options *o)
@@ -87,6 +88,8 @@ void jit_free(jit *j)
     if (!j)
         return;
     jit_queue_stop(j);
+    jit_cache_close(j); /* writes the disk cache's pack */
+    jit_perf_close(j);
     jit_cells_each(j->cells, drop_installed, NULL);
     jit_session_free(j->sess); /* frees all code */
     if (j->opt.log_stats)
@@ -181,6 +184,8 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
     ir_state_head *h = state;
     jit_cell *c = jit_cells_find(j->cells, h->pc);
     void *code = code_of(j, c);
+    if (!code && j->cache && (c = jit_cache_install(t, h->pc))) /* warm start */
+        code = code_of(j, c);
     if (!code) {
         if (!forced(j) || !(c = compile_now(t, h->pc)))
             return false;
@@ -198,6 +203,8 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
         case JIT_X_NEXT:
             c = jit_cells_find(j->cells, h->pc);
             code = code_of(j, c);
+            if (!code && j->cache && (c = jit_cache_install(t, h->pc)))
+                code = code_of(j, c);
             if (!code && forced(j) && (c = compile_now(t, h->pc)))
                 code = code_of(j, c);
             if (code)

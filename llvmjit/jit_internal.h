@@ -120,6 +120,10 @@ typedef struct jit_req {
     uint64_t *exit_pc;   /* direct exit targets and their cells, sorted by pc */
     jit_cell **exit_cell;
     uint32_t n_exits;
+    /* disk cache (jit_cache.c): the guest code bytes, hashed when the
+     * request was made (on the guest thread) */
+    bool cacheable;
+    uint8_t code_hash[16];
     /* results of a sync request: err is empty on success */
     bool done;
     jit_unit *result;    /* the unit when head is NULL */
@@ -156,6 +160,9 @@ struct jit {
     _Atomic uint64_t epoch;
     uint64_t seq;             /* compile thread: unit names */
     uint64_t compiles;        /* compile thread: for fail_every */
+
+    struct jit_cache *cache;  /* persistent translation cache (jit_cache.c), or NULL */
+    struct jit_perf *perf;    /* perf map and jitdump (jit_perfmap.c), or NULL */
 
     jit_cells *cells;         /* guest thread */
     jit_thread *thread_ctx;   /* the (only) guest thread */

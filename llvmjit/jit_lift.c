@@ -41,9 +41,21 @@ static LLVMValueRef gep8(lift *L, LLVMValueRef base, LLVMValueRef off)
     return LLVMBuildGEP2(L->B, L->i8, base, &off, 1, "");
 }
 
-static LLVMValueRef const_ptr(lift *L, const void *p)
+/* The address of a cell, as a reference to the symbol jit_cell_<pc>, which
+ * jit_session.c defines as an absolute symbol before linking: objects name
+ * no address of this process, so another process can link them from the
+ * disk cache (jit_cache.c). */
+static LLVMValueRef cell_ref(lift *L, const jit_cell *c)
 {
-    return LLVMConstIntToPtr(jl_c64(L, (uint64_t)(uintptr_t)p), L->ptr);
+    char name[JIT_CELL_SYM_MAX];
+    jit_cell_symbol(name, sizeof name, c->pc);
+    LLVMValueRef g = LLVMGetNamedGlobal(L->M, name);
+    if (!g) {
+        g = LLVMAddGlobal(L->M, LLVMArrayType(L->i8, sizeof(jit_cell)), name);
+        LLVMSetLinkage(g, LLVMExternalLinkage);
+        LLVMSetAlignment(g, 8);
+    }
+    return g;
 }
 
 static LLVMValueRef load_at(lift *L, LLVMTypeRef ty, LLVMValueRef base, uint64_t off, unsigned align)
@@ -248,7 +260,7 @@ static void goto_pc(lift *L, uint64_t pc)
     writeback(L, jl_c64(L, pc));
     jit_cell *c = cell_for(L, pc);
     if (c)
-        chain_to_cell(L, const_ptr(L, c));
+        chain_to_cell(L, cell_ref(L, c));
     else
         ret_code(L, JIT_X_NEXT);
 }
@@ -766,7 +778,7 @@ static void build_entry(lift *L, LLVMBasicBlockRef entry, const bool *used, bool
         L->jcache = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, jcache), 8);
     if (in->head_cell && in->hot2) {
         /* Relaxed atomics: a racy count is fine, a torn one is not. */
-        LLVMValueRef cp = gep8(L, const_ptr(L, in->head_cell), jl_c64(L, offsetof(jit_cell, count)));
+        LLVMValueRef cp = gep8(L, cell_ref(L, in->head_cell), jl_c64(L, offsetof(jit_cell, count)));
         LLVMValueRef c = LLVMBuildLoad2(L->B, L->i64, cp, "");
         LLVMSetAlignment(c, 8);
         LLVMSetOrdering(c, LLVMAtomicOrderingMonotonic);

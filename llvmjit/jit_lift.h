@@ -40,6 +40,13 @@ typedef struct jit_lift_in {
     const jit_req *exits; /* direct exit targets → cells (sorted), or NULL */
 } jit_lift_in;
 
+/* The symbol units use for the cell of guest pc (see cell_ref in jit_lift.c). */
+#define JIT_CELL_SYM_MAX 32
+static inline void jit_cell_symbol(char *buf, size_t n, uint64_t pc)
+{
+    snprintf(buf, n, "jit_cell_%llx", (unsigned long long)pc);
+}
+
 /* Adds the unit's function to M (whose context is used).  False with a
  * message in err if the IR cannot be lifted. */
 bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen);

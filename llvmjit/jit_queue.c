@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_session.h"
 
 void jit_req_free(jit_req *r)
@@ -100,8 +101,8 @@ static jit_unit *compile(jit *j, jit_req *r)
     jit_compiled c = {0};
     int tier = r->tier >= 2 ? 2 : 1;
     jit_unit *u = NULL;
-    if (jit_session_compile(j->sess, &in, j->opt.dump_dir, force_fail, &t, &c, r->err,
-                            sizeof r->err)) {
+    if (jit_session_compile(j->sess, &in, j->opt.dump_dir, force_fail, r->cacheable, &t, &c,
+                            r->err, sizeof r->err)) {
         u = calloc(1, sizeof *u);
         if (!u) {
             jit_session_remove(j->sess, c.rt);
@@ -116,7 +117,10 @@ static jit_unit *compile(jit *j, jit_req *r)
             u->rt = c.rt;
             u->enter = j->enter;
             u->epoch = r->epoch;
+            jit_cache_store(j, r, &in, c.obj, c.obj_size); /* disk cache, if on */
+            jit_perf_unit(j->perf, u->pc, u->tier, u->code, c.code_size);
         }
+        free(c.obj);
     }
     jit_stats *s = &j->st;
     s->lift_ns[tier] += t.lift_ns;
@@ -361,6 +365,8 @@ void jit_queue_stop(jit *j)
 
 void jit_queue_push(jit *j, jit_req *r)
 {
+    if (j->cache)
+        jit_cache_note_request(j, r); /* hashes the guest code now, on the guest thread */
     pthread_mutex_lock(&j->mu);
     if (j->no_thread) {
         snprintf(r->err, sizeof r->err, "no compile thread");

@@ -11,9 +11,14 @@
  * codegen level, separate lift/optimise/codegen/link timers, and the object
  * bytes a disk cache will want.  Each compile gets a fresh LLVMContext,
  * disposed right after emission, so types and constants do not pile up in
- * one long-lived context.  Host helpers are absolute symbols in the main
- * JITDylib; cells and the state layout are constants in the code.
+ * one long-lived context.  Host helpers and cells (jit_cell_<pc>) are
+ * absolute symbols in the main JITDylib; the state layout is constant in
+ * the code.  So objects relink in another process: the disk cache
+ * (jit_cache.c) keeps them and jit_session_load links them back, from the
+ * guest thread, while the compile thread may be compiling: linking (add,
+ * lookup, remove) is serialised by link_mu, code generation is not.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +29,7 @@
 #include <llvm-c/OrcEE.h>
 #include <llvm-c/Target.h>
 
+#include "llvmjit/jit_objfile.h"
 #include "llvmjit/jit_session.h"
 
 struct jit_session {
@@ -32,6 +38,9 @@ struct jit_session {
     LLVMTargetMachineRef tm[3]; /* [1] tier 1, [2] tier 2 */
     void *enter;
     char reported[256]; /* last error from the session's error reporter */
+    pthread_mutex_t link_mu; /* linking from the compile and guest threads */
+    uint64_t *cell_pcs;      /* open-addressing set of pcs whose cell symbol is defined */
+    size_t cell_cap, cell_count;
 };
 
 /* The one place LLVMErrorRefs become text: consumes e, returns true if it
@@ -115,6 +124,65 @@ static LLVMModuleRef new_module(jit_session *s, LLVMContextRef C, const char *na
     return M;
 }
 
+static bool cell_defined(const jit_session *s, uint64_t pc, size_t *slot)
+{
+    size_t m = s->cell_cap - 1, i = (size_t)((pc >> 1) * UINT64_C(0x9e3779b97f4a7c15)) & m;
+    for (; s->cell_pcs[i] != UINT64_MAX; i = (i + 1) & m)
+        if (s->cell_pcs[i] == pc)
+            return true;
+    *slot = i;
+    return false;
+}
+
+static bool grow_cell_set(jit_session *s)
+{
+    size_t cap = s->cell_cap ? 2 * s->cell_cap : 1024;
+    uint64_t *old = s->cell_pcs, *n = malloc(cap * sizeof *n);
+    if (!n)
+        return false;
+    memset(n, 0xff, cap * sizeof *n);
+    size_t oldcap = s->cell_cap;
+    s->cell_pcs = n;
+    s->cell_cap = cap;
+    for (size_t i = 0; i < oldcap; i++) {
+        size_t slot;
+        if (old[i] != UINT64_MAX && !cell_defined(s, old[i], &slot))
+            n[slot] = old[i];
+    }
+    free(old);
+    return true;
+}
+
+/* Under link_mu: defines jit_cell_<pc> for every cell an object names that
+ * has no symbol yet.  Cells live as long as the jit, so a symbol, once
+ * defined, stays right. */
+static bool define_cells(jit_session *s, const uint64_t *pcs, jit_cell *const *cells, size_t n,
+                         char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t slot;
+        if ((s->cell_count + 1) * 2 > s->cell_cap && !grow_cell_set(s)) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        if (pcs[i] == UINT64_MAX || cell_defined(s, pcs[i], &slot))
+            continue;
+        char name[JIT_CELL_SYM_MAX];
+        jit_cell_symbol(name, sizeof name, pcs[i]);
+        LLVMOrcCSymbolMapPair pair = {
+            .Name = LLVMOrcLLJITMangleAndIntern(s->J, name),
+            .Sym = {.Address = (LLVMOrcExecutorAddress)(uintptr_t)cells[i],
+                    .Flags = {.GenericFlags = LLVMJITSymbolGenericFlagsExported}},
+        };
+        LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pair, 1);
+        if (take_error(LLVMOrcJITDylibDefine(s->jd, mu), "defining a cell", err, errlen))
+            return false;
+        s->cell_pcs[slot] = pcs[i];
+        s->cell_count++;
+    }
+    return true;
+}
+
 /* Links obj (taken) under a new resource tracker and looks name up. */
 static bool link_object(jit_session *s, LLVMMemoryBufferRef obj, const char *name, void **code,
                         LLVMOrcResourceTrackerRef *rt_out, char *err, size_t errlen)
@@ -189,17 +257,19 @@ jit_session *jit_session_new(char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&s->link_mu, NULL);
     /* Idempotent; only the compile thread gets here. */
     if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
         snprintf(err, errlen, "LLVM has no native target for this host");
-        free(s);
+        jit_session_free(s);
         return NULL;
     }
     LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
     LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(b, make_object_layer, NULL);
     /* LLVMOrcCreateLLJIT takes the builder, even when it fails. */
     if (take_error(LLVMOrcCreateLLJIT(&s->J, b), "creating the LLJIT", err, errlen)) {
-        free(s);
+        s->J = NULL;
+        jit_session_free(s);
         return NULL;
     }
     LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(s->J), report_error, s);
@@ -223,14 +293,25 @@ void jit_session_free(jit_session *s)
         char ignored[256];
         take_error(LLVMOrcDisposeLLJIT(s->J), "", ignored, sizeof ignored); /* frees all code */
     }
+    pthread_mutex_destroy(&s->link_mu);
+    free(s->cell_pcs);
     free(s);
 }
 
 void *jit_session_enter(jit_session *s) { return s->enter; }
 
+/* The cells a unit made from in names: its exits and its counter. */
+static bool define_unit_cells(jit_session *s, const jit_lift_in *in, char *err, size_t errlen)
+{
+    if (in->exits &&
+        !define_cells(s, in->exits->exit_pc, in->exits->exit_cell, in->exits->n_exits, err, errlen))
+        return false;
+    return !in->head_cell || define_cells(s, &in->head_cell->pc, &in->head_cell, 1, err, errlen);
+}
+
 bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump_dir,
-                         bool force_fail, jit_times *t, jit_compiled *out, char *err,
-                         size_t errlen)
+                         bool force_fail, bool keep_obj, jit_times *t, jit_compiled *out,
+                         char *err, size_t errlen)
 {
     uint64_t t0 = jit_now_ns();
     LLVMContextRef C = LLVMContextCreate();
@@ -255,9 +336,23 @@ bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump
     uint64_t t3 = jit_now_ns();
     LLVMOrcResourceTrackerRef rt = NULL;
     if (ok) {
+        const char *bytes = LLVMGetBufferStart(obj);
         out->obj_size = LLVMGetBufferSize(obj);
-        ok = link_object(s, obj, in->name, &out->code, &rt, err, errlen); /* takes obj */
+        out->code_size = jit_obj_symbol_size(bytes, out->obj_size, in->name);
+        if (keep_obj && (out->obj = malloc(out->obj_size)))
+            memcpy(out->obj, bytes, out->obj_size);
+        pthread_mutex_lock(&s->link_mu);
+        ok = define_unit_cells(s, in, err, errlen);
+        if (ok)
+            ok = link_object(s, obj, in->name, &out->code, &rt, err, errlen); /* takes obj */
+        else
+            LLVMDisposeMemoryBuffer(obj);
+        pthread_mutex_unlock(&s->link_mu);
         out->rt = rt;
+        if (!ok) {
+            free(out->obj);
+            out->obj = NULL;
+        }
     }
     uint64_t t4 = jit_now_ns();
     t->lift_ns = t1 - t0;
@@ -269,11 +364,36 @@ bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump
 
 void jit_session_remove(jit_session *s, void *rt)
 {
-    (void)s;
     if (!rt)
         return;
     char err[256];
+    pthread_mutex_lock(&s->link_mu);
     if (take_error(LLVMOrcResourceTrackerRemove(rt), "freeing a unit", err, sizeof err))
         fprintf(stderr, "liftvm: jit: %s\n", err);
     LLVMOrcReleaseResourceTracker(rt);
+    pthread_mutex_unlock(&s->link_mu);
+}
+
+bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *name,
+                      const uint64_t *pcs, jit_cell *const *cells, size_t ncells,
+                      jit_compiled *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->obj_size = len;
+    out->code_size = jit_obj_symbol_size(obj, len, name);
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
+    if (!buf) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    LLVMOrcResourceTrackerRef rt = NULL;
+    pthread_mutex_lock(&s->link_mu);
+    bool ok = define_cells(s, pcs, cells, ncells, err, errlen);
+    if (ok)
+        ok = link_object(s, buf, name, &out->code, &rt, err, errlen); /* takes buf */
+    else
+        LLVMDisposeMemoryBuffer(buf);
+    pthread_mutex_unlock(&s->link_mu);
+    out->rt = rt;
+    return ok;
 }

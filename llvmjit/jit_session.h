@@ -18,9 +18,11 @@ typedef struct jit_times {
 } jit_times;
 
 typedef struct jit_compiled {
-    void *code;      /* entry of the unit */
-    void *rt;        /* LLVMOrcResourceTrackerRef owning its memory */
-    size_t obj_size; /* bytes of the relocatable object */
+    void *code;       /* entry of the unit */
+    void *rt;         /* LLVMOrcResourceTrackerRef owning its memory */
+    size_t obj_size;  /* bytes of the relocatable object */
+    size_t code_size; /* bytes of the unit's function (its symbol's size), 0 if unknown */
+    void *obj;        /* keep_obj: a malloc'd copy of the object (caller frees), else NULL */
 } jit_compiled;
 
 /* Creates the LLJIT, defines the host helpers, builds the stubs. */
@@ -31,10 +33,19 @@ void *jit_session_enter(jit_session *s); /* jit_enter */
 /* Lifts in (its name must be unique in the session), optimises at in->tier,
  * emits an object and links it under a new resource tracker.  dump_dir: IR
  * before and after optimisation go to DIR/NAME.{before,after}.ll.
- * force_fail: the test hook, fails after lifting.  False with err set. */
+ * force_fail: the test hook, fails after lifting.  keep_obj: out->obj gets
+ * a copy of the object (for the disk cache).  False with err set. */
 bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump_dir,
-                         bool force_fail, jit_times *t, jit_compiled *out, char *err,
-                         size_t errlen);
+                         bool force_fail, bool keep_obj, jit_times *t, jit_compiled *out,
+                         char *err, size_t errlen);
+/* Links a relocatable object made by jit_session_compile (maybe in another
+ * process; len bytes at obj, copied) whose function is name, after defining
+ * the symbols of the cells it names (cells[i] is the cell of pcs[i]).  No
+ * optimisation, no code generation.  Callable from any thread.  False with
+ * err set. */
+bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *name,
+                      const uint64_t *pcs, jit_cell *const *cells, size_t ncells,
+                      jit_compiled *out, char *err, size_t errlen);
 /* Frees a unit's code and its resource tracker. */
 void jit_session_remove(jit_session *s, void *rt);
 

@@ -18,6 +18,7 @@
 
 #include "runtime/linux/rt_execself.h"
 #include "runtime/linux/rt_linux.h"
+#include "runtime/rt_cache_cmd.h"
 #include "runtime/rt_exec.h"
 #include "runtime/rt_log.h"
 
@@ -44,8 +45,16 @@ static void usage(FILE *f) {
            "  --hot2=N     runs of a block before a tier-2 region (auto)     [LIFTVM_HOT2]\n"
            "  --dump-llvm DIR  write each unit's LLVM IR before and after optimisation\n"
            "               to DIR (created if missing)                      [LIFTVM_DUMP_LLVM]\n"
+           "  --cache=MODE translation cache: rw (default), ro or off       [LIFTVM_CACHE]\n"
+           "  --cache-dir DIR  its folder (default $XDG_CACHE_HOME/liftvm, else\n"
+           "               ~/.cache/liftvm)                                  [LIFTVM_CACHE_DIR]\n"
+           "  --cache-max=SIZE  its size limit, e.g. 512M (default 1G)      [LIFTVM_CACHE_MAX]\n"
+           "  --perfmap    write /tmp/perf-PID.map naming guest functions    [LIFTVM_PERFMAP=1]\n"
+           "  --jitdump    write a jitdump for perf inject --jit             [LIFTVM_JITDUMP=1]\n"
            "  -h, --help   show this help\n"
            "  --version    show the version\n"
+           "\n"
+           "liftvm cache stats|clear|verify|prune|build PROGRAM: see liftvm cache --help.\n"
            "\n"
            "The guest environment is liftvm's own, minus LIFTVM_* variables, after -E/-U.\n"
            "A riscv64 program the guest executes runs in a new liftvm with the same\n"
@@ -116,6 +125,8 @@ typedef struct options {
     const char *logfile;
     env_list env;
     jit_options jit;
+    jit_cache_options cache;
+    bool perfmap, jitdump;
 } options;
 
 /* A decimal count for --hot1/--hot2; -1 after a message if malformed. */
@@ -139,10 +150,57 @@ static int set_jit_mode(options *o, const char *s) {
     return 0;
 }
 
+static int set_cache_mode(options *o, const char *s) {
+    if (!jit_cache_parse_mode(s, &o->cache.mode)) {
+        fprintf(stderr, "liftvm: --cache expects off, ro or rw, got '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_cache_max(options *o, const char *s) {
+    if (!jit_cache_parse_size(s, &o->cache.max_bytes) || o->cache.max_bytes == 0) {
+        fprintf(stderr, "liftvm: --cache-max expects a size such as 512M or 2G, got '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* An on/off environment twin: set and not "0". */
+static bool env_flag(const char *name) {
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 /* The long options (--name=VALUE, or --dump-llvm DIR): 0 if handled, -1 on
  * error, 1 if a is not one of them. */
 static int long_option(options *o, const char *a, const char *next, int *used_next) {
     *used_next = 0;
+    if (strncmp(a, "--cache=", 8) == 0)
+        return set_cache_mode(o, a + 8);
+    if (strncmp(a, "--cache-max=", 12) == 0)
+        return set_cache_max(o, a + 12);
+    if (strncmp(a, "--cache-dir=", 12) == 0) {
+        o->cache.dir = a + 12;
+        return 0;
+    }
+    if (strcmp(a, "--cache-dir") == 0) {
+        if (!next) {
+            fprintf(stderr, "liftvm: option --cache-dir needs a directory (try -h)\n");
+            return -1;
+        }
+        o->cache.dir = next;
+        *used_next = 1;
+        return 0;
+    }
+    if (strcmp(a, "--perfmap") == 0) {
+        o->perfmap = true;
+        return 0;
+    }
+    if (strcmp(a, "--jitdump") == 0) {
+        o->jitdump = true;
+        return 0;
+    }
     if (strncmp(a, "--jit=", 6) == 0)
         return set_jit_mode(o, a + 6);
     if (strncmp(a, "--hot1=", 7) == 0)
@@ -213,6 +271,14 @@ static int read_env_twins(options *o) {
         return -1;
     if ((v = getenv("LIFTVM_DUMP_LLVM")) && *v)
         o->jit.dump_dir = v;
+    if ((v = getenv("LIFTVM_CACHE")) && *v && set_cache_mode(o, v) != 0)
+        return -1;
+    if ((v = getenv("LIFTVM_CACHE_DIR")) && *v)
+        o->cache.dir = v;
+    if ((v = getenv("LIFTVM_CACHE_MAX")) && *v && set_cache_max(o, v) != 0)
+        return -1;
+    o->perfmap = env_flag("LIFTVM_PERFMAP");
+    o->jitdump = env_flag("LIFTVM_JITDUMP");
     /* Test hook, not an option: every Nth compile fails on purpose, to
      * check that the guest keeps running correctly in the interpreter. */
     if ((v = getenv("LIFTVM_JIT_FAIL_EVERY")) && *v &&
@@ -238,6 +304,7 @@ static void replay_words(char **w, int n) {
 
 int main(int argc, char **argv) {
     jit_options_default(&o.jit);
+    jit_cache_options_default(&o.cache);
     for (char **e = environ; *e; e++)
         if (strncmp(*e, "LIFTVM_", 7) != 0)
             env_add(&o.env, *e);
@@ -245,6 +312,8 @@ int main(int argc, char **argv) {
     o.env.n--; /* keep the array NULL-terminated even when empty */
     if (read_env_twins(&o) != 0)
         return 1;
+    if (argc >= 2 && strcmp(argv[1], "cache") == 0)
+        return rt_cache_main(argc - 1, argv + 1, &o.jit, &o.cache, o.sysroot);
 
     replay = calloc((size_t)argc + 1, sizeof *replay);
     if (!replay)
@@ -318,6 +387,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     rt_exec_set_jit_options(&o.jit);
+    rt_exec_set_cache_options(&o.cache, o.perfmap, o.jitdump);
 
     const char *prog = argv[i];
     char **gargv = &argv[i];

@@ -36,6 +36,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "llvmjit/jit_cache.h"
 #include "runtime/rt_blockcache.h"
 #include "runtime/rt_codemap.h"
 #include "runtime/rt_log.h"
@@ -54,10 +55,19 @@ static struct {
 
 static jit_options jit_opts;
 static bool jit_opts_set;
+static jit_cache_options cache_opts;
+static bool cache_opts_set, perfmap, jitdump;
 
 void rt_exec_set_jit_options(const jit_options *o) {
     jit_opts = *o;
     jit_opts_set = true;
+}
+
+void rt_exec_set_cache_options(const jit_cache_options *o, bool perf_map, bool jit_dump) {
+    cache_opts = *o;
+    cache_opts_set = true;
+    perfmap = perf_map;
+    jitdump = jit_dump;
 }
 
 /* Where a host fault in guest memory jumps to, and what it saw. */
@@ -320,6 +330,43 @@ static int dispatch(rt_proc *p, rt_bcache *cache) {
     }
 }
 
+/* For the jit's disk cache: is [start, end) read-only guest code (mapped
+ * readable and executable, not writable)?  claim: count its pages as
+ * translated code, so that a map change there drops what was made from it. */
+static bool guest_code_ok(void *ctx, uint64_t start, uint64_t end, bool claim) {
+    rt_proc *p = ctx;
+    for (uint64_t a = start & ~MMU_PAGE_MASK; a < end; a += MMU_PAGE_SIZE) {
+        int prot = mmu_page_prot(p->mm, a);
+        if (prot < 0 || (prot & (MMU_R | MMU_X | MMU_W)) != (MMU_R | MMU_X))
+            return false;
+    }
+    if (claim)
+        rt_codemap_add(tr.code, start, end);
+    return true;
+}
+
+/* Attaches the disk cache and the perf outputs; each that cannot start
+ * says why, and the run goes on without it. */
+static void attach_cache_and_perf(rt_proc *p) {
+    if (!cache_opts_set)
+        jit_cache_options_default(&cache_opts);
+    jit_guest g = {
+        .isa = p->arch->name,
+        .program = p->exe_abspath ? p->exe_abspath : p->exe_path,
+        .sysroot = p->sysroot,
+        .program_bias = p->load_bias,
+        .interp_bias = p->interp_base,
+        .mem_base = mmu_base(p->mm),
+        .code_ok = guest_code_ok,
+        .ctx = p,
+    };
+    char err[512];
+    if (!jit_cache_attach(tr.j, &cache_opts, &g, err, sizeof err))
+        fprintf(stderr, "liftvm: translation cache off: %s\n", err);
+    if (!jit_perf_attach(tr.j, perfmap, jitdump, &g, err, sizeof err))
+        fprintf(stderr, "liftvm: %s\n", err);
+}
+
 /* Starts the jit unless it is off; on failure says why and interprets. */
 static void start_jit(rt_proc *p) {
     if (!jit_opts_set)
@@ -342,7 +389,9 @@ static void start_jit(rt_proc *p) {
         fprintf(stderr, "liftvm: out of memory starting the jit; interpreting only\n");
         jit_free(tr.j);
         tr.j = NULL;
+        return;
     }
+    attach_cache_and_perf(p);
 }
 
 static void stop_jit(void) {

@@ -5,6 +5,7 @@
 #define LIFTVM_RT_EXEC_H
 
 #include "llvmjit/jit.h"
+#include "llvmjit/jit_cache.h"
 #include "runtime/linux/rt_linux.h"
 
 /* Runs p (loaded, stack set up) until it exits; returns its exit status
@@ -15,5 +16,7 @@ int rt_run(rt_proc *p);
 
 /* Options for the jit started by rt_run (default: jit_options_default). */
 void rt_exec_set_jit_options(const jit_options *o);
+/* Its disk cache (default: jit_cache_options_default) and perf outputs. */
+void rt_exec_set_cache_options(const jit_cache_options *o, bool perfmap, bool jitdump);
 
 #endif

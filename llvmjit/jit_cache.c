@@ -1,0 +1,752 @@
+/*
+ * jit_cache.c — the translation cache on the jit's side: keys, warm-start
+ * installation and storing compiled units (files: jit_cache_store.c).
+ *
+ *   attach: configuration id = H(ISA, build id, LLVM, CPU, options)
+ *           group id = H(configuration, program path, size, mtime)
+ *           read DIR/v1/g-<group>/{pack, j-*} ─► index pc → records (best first)
+ *   request (guest thread): code_hash = H(guest bytes of its blocks)
+ *   compiled (compile thread): key = H(configuration, shape, blocks, code_hash)
+ *           ─► record ─► journal file
+ *   jit_run finds no code at pc (guest thread): a record for pc whose key
+ *           matches the guest code now ─► decompress, rename, link ─► cell
+ *   jit_free: journal ─► pack (compaction), size limit, run log
+ *
+ * A record is tried once per jit epoch: after an invalidation (fence.i, a
+ * map change over code) it may match again, or no longer.
+ */
+#define XXH_STATIC_LINKING_ONLY
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <llvm-c/TargetMachine.h>
+#include <llvm/Config/llvm-config.h>
+#include <xxhash.h>
+
+#include "llvmjit/jit_cache_priv.h"
+#include "llvmjit/jit_cache_store.h"
+#include "llvmjit/jit_objfile.h"
+#include "llvmjit/jit_session.h"
+
+typedef struct jit_cache jit_cache;
+
+struct jit_cache {
+    jit *j;
+    jit_cache_mode mode;
+    uint64_t max_bytes;
+    int root;      /* DIR/v1 */
+    int gfd;       /* the group folder, -1 until it exists */
+    char gname[40];
+    char *program;
+    uint8_t config[JC_ID_LEN], gid[JC_ID_LEN];
+    jit_guest g;
+    jc_set set;     /* the records read at start */
+    uint32_t *slot; /* pc hash → first record + 1 (0: empty) */
+    size_t nslot;
+    int32_t *next;  /* next record with the same pc, -1 at the end */
+    uint64_t *tried; /* per record: the jit epoch it was last tried in */
+    pthread_mutex_t mu; /* st, gfd, wrote (the compile thread stores) */
+    jit_cache_stats st;
+    bool wrote;
+    long pid;
+    uint64_t load_seq;
+};
+
+/* ---- options ---- */
+
+void jit_cache_options_default(jit_cache_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->mode = JIT_CACHE_RW;
+    o->max_bytes = JIT_CACHE_DEFAULT_MAX;
+}
+
+static const char *const mode_names[] = {
+    [JIT_CACHE_OFF] = "off", [JIT_CACHE_RO] = "ro", [JIT_CACHE_RW] = "rw"};
+
+bool jit_cache_parse_mode(const char *s, jit_cache_mode *out)
+{
+    for (int m = JIT_CACHE_OFF; m <= JIT_CACHE_RW; m++) {
+        if (strcmp(s, mode_names[m]) == 0) {
+            *out = (jit_cache_mode)m;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *jit_cache_mode_name(jit_cache_mode m)
+{
+    return m >= JIT_CACHE_OFF && m <= JIT_CACHE_RW ? mode_names[m] : "?";
+}
+
+bool jit_cache_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case 0: break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return false;
+    }
+    if (*end == 'i' && shift)
+        end++;
+    if ((*end == 'b' || *end == 'B') && shift)
+        end++;
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+bool jit_cache_dir(const jit_cache_options *o, char *buf, size_t n)
+{
+    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int w;
+    if (o->dir && *o->dir)
+        w = snprintf(buf, n, "%s", o->dir);
+    else if (x && x[0] == '/') /* XDG: relative values are invalid and ignored */
+        w = snprintf(buf, n, "%s/liftvm", x);
+    else if (home && *home)
+        w = snprintf(buf, n, "%s/.cache/liftvm", home);
+    else {
+        snprintf(buf, n, "no cache folder: neither XDG_CACHE_HOME nor HOME is set");
+        return false;
+    }
+    if (w < 0 || (size_t)w >= n) {
+        snprintf(buf, n, "the cache folder's name is too long");
+        return false;
+    }
+    return true;
+}
+
+/* ---- ids and keys ---- */
+
+typedef struct build_id_search {
+    uint8_t id[64];
+    size_t len;
+} build_id_search;
+
+/* dl_iterate_phdr callback: the GNU build-id note of the main program. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    build_id_search *b = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+        while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+            const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+            size_t nsz = (n->n_namesz + 3) & ~3u, dsz = (n->n_descsz + 3) & ~3u;
+            const uint8_t *name = p + sizeof *n, *desc = name + nsz;
+            if ((size_t)(end - name) < nsz + dsz)
+                break;
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
+                n->n_descsz <= sizeof b->id) {
+                memcpy(b->id, desc, n->n_descsz);
+                b->len = n->n_descsz;
+                return 1;
+            }
+            p = desc + dsz;
+        }
+    }
+    return 1; /* the first object is the main program: stop */
+}
+
+/* liftvm's build id: the GNU build-id note, else a hash of the executable. */
+static void build_id(XXH3_state_t *h)
+{
+    static build_id_search b;
+    static bool done;
+    if (!done) {
+        dl_iterate_phdr(find_build_id, &b);
+        if (b.len == 0) {
+            int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+            XXH3_state_t s;
+            XXH3_128bits_reset(&s);
+            char buf[65536];
+            ssize_t n;
+            while (fd >= 0 && (n = read(fd, buf, sizeof buf)) > 0)
+                XXH3_128bits_update(&s, buf, (size_t)n);
+            if (fd >= 0)
+                close(fd);
+            XXH128_hash_t d = XXH3_128bits_digest(&s);
+            memcpy(b.id, &d, sizeof d);
+            b.len = sizeof d;
+        }
+        done = true;
+    }
+    XXH3_128bits_update(h, b.id, b.len);
+}
+
+static void put_str(XXH3_state_t *h, const char *s)
+{
+    XXH3_128bits_update(h, s, strlen(s) + 1);
+}
+
+static void put_u64(XXH3_state_t *h, uint64_t v) { XXH3_128bits_update(h, &v, sizeof v); }
+
+static void digest(XXH3_state_t *h, uint8_t out[JC_ID_LEN])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h));
+    memcpy(out, c.digest, JC_ID_LEN);
+}
+
+/* Everything outside a unit that changes the code made for it. */
+static void config_id(const jit *j, const jit_guest *g, uint8_t out[JC_ID_LEN])
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    put_str(&h, "liftvm translation cache 1");
+    put_str(&h, g->isa ? g->isa : "?");
+    build_id(&h);
+    put_str(&h, LLVM_VERSION_STRING);
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    put_str(&h, cpu ? cpu : "");
+    put_str(&h, features ? features : "");
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    put_u64(&h, j->state_size);
+    put_u64(&h, j->limit);
+    put_u64(&h, (uint64_t)j->opt.mode);
+    put_u64(&h, j->opt.mode == JIT_AUTO ? j->opt.hot2 : 0);
+    digest(&h, out);
+}
+
+/* The guest program as a file: path, size, modification time. */
+static void group_id(const uint8_t config[JC_ID_LEN], const char *program, uint8_t out[JC_ID_LEN])
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    XXH3_128bits_update(&h, config, JC_ID_LEN);
+    put_str(&h, program);
+    struct stat st;
+    if (stat(program, &st) == 0) {
+        put_u64(&h, (uint64_t)st.st_size);
+        put_u64(&h, (uint64_t)st.st_mtim.tv_sec);
+        put_u64(&h, (uint64_t)st.st_mtim.tv_nsec);
+    }
+    digest(&h, out);
+}
+
+/* H(guest bytes of the blocks); false if some block is not read-only code. */
+static bool code_hash(const jit_guest *g, const jc_block *b, uint32_t n, bool claim,
+                      uint8_t out[JC_ID_LEN])
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    for (uint32_t i = 0; i < n; i++) {
+        if (b[i].end <= b[i].pc || !g->code_ok(g->ctx, b[i].pc, b[i].end, claim))
+            return false;
+        XXH3_128bits_update(&h, g->mem_base + b[i].pc, b[i].end - b[i].pc);
+    }
+    digest(&h, out);
+    return true;
+}
+
+/* The key of a unit of shape r made from code whose hash is code. */
+static void unit_key(const uint8_t config[JC_ID_LEN], const jc_record *r,
+                     const uint8_t code[JC_ID_LEN], uint8_t out[JC_ID_LEN])
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    XXH3_128bits_update(&h, config, JC_ID_LEN);
+    put_u64(&h, (uint64_t)r->tier);
+    put_u64(&h, r->flags);
+    put_u64(&h, r->hot2);
+    put_u64(&h, r->n_blocks);
+    for (uint32_t i = 0; i < r->n_blocks; i++) {
+        put_u64(&h, r->blocks[i].pc);
+        put_u64(&h, r->blocks[i].end);
+        put_u64(&h, r->blocks[i].hint);
+    }
+    put_u64(&h, r->n_exits);
+    XXH3_128bits_update(&h, r->exits, (size_t)r->n_exits * 8);
+    XXH3_128bits_update(&h, code, JC_ID_LEN);
+    digest(&h, out);
+}
+
+/* ---- the index of records by entry pc ---- */
+
+static size_t slot_of(uint64_t pc, size_t n)
+{
+    return (size_t)(((pc >> 1) * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & (n - 1);
+}
+
+static int better_first(const void *a, const void *b, void *arg)
+{
+    const jc_record *rec = arg, *x = &rec[*(const int32_t *)a], *y = &rec[*(const int32_t *)b];
+    if (x->pc != y->pc)
+        return x->pc < y->pc ? -1 : 1;
+    if (x->tier != y->tier)
+        return x->tier > y->tier ? -1 : 1;
+    return x->created > y->created ? -1 : x->created < y->created;
+}
+
+static bool build_index(jit_cache *c)
+{
+    size_t n = c->set.n;
+    if (n == 0)
+        return true;
+    int32_t *order = malloc(n * sizeof *order);
+    c->next = malloc(n * sizeof *c->next);
+    c->tried = calloc(n, sizeof *c->tried);
+    for (c->nslot = 16; c->nslot < 2 * n; c->nslot *= 2)
+        ;
+    c->slot = calloc(c->nslot, sizeof *c->slot);
+    if (!order || !c->next || !c->tried || !c->slot) {
+        free(order);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (int32_t)i;
+    qsort_r(order, n, sizeof *order, better_first, c->set.rec);
+    for (size_t i = 0; i < n; i++) {
+        const jc_record *r = &c->set.rec[order[i]];
+        bool first = i == 0 || c->set.rec[order[i - 1]].pc != r->pc;
+        c->next[order[i]] = i + 1 < n && c->set.rec[order[i + 1]].pc == r->pc ? order[i + 1] : -1;
+        if (!first)
+            continue;
+        size_t s = slot_of(r->pc, c->nslot);
+        while (c->slot[s])
+            s = (s + 1) & (c->nslot - 1);
+        c->slot[s] = (uint32_t)order[i] + 1;
+    }
+    free(order);
+    return true;
+}
+
+static int32_t index_find(const jit_cache *c, uint64_t pc)
+{
+    if (!c->nslot)
+        return -1;
+    for (size_t s = slot_of(pc, c->nslot); c->slot[s]; s = (s + 1) & (c->nslot - 1))
+        if (c->set.rec[c->slot[s] - 1].pc == pc)
+            return (int32_t)c->slot[s] - 1;
+    return -1;
+}
+
+/* True if r's key matches the guest code now (claim: record the code). */
+static bool matches(const jit_cache *c, const jc_record *r, bool claim)
+{
+    uint8_t code[JC_ID_LEN], key[JC_ID_LEN];
+    if (!code_hash(&c->g, r->blocks, r->n_blocks, claim, code))
+        return false;
+    unit_key(c->config, r, code, key);
+    return memcmp(key, r->key, JC_ID_LEN) == 0;
+}
+
+/* ---- attach and close ---- */
+
+static void free_cache(jit_cache *c)
+{
+    if (c->gfd >= 0)
+        close(c->gfd);
+    if (c->root >= 0)
+        close(c->root);
+    jc_set_free(&c->set);
+    free(c->slot);
+    free(c->next);
+    free(c->tried);
+    free(c->program);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, char *err,
+                      size_t errlen)
+{
+    if (o->mode == JIT_CACHE_OFF || j->opt.mode == JIT_OFF)
+        return true;
+    if (!g->code_ok || !g->mem_base || !g->program) {
+        snprintf(err, errlen, "the runtime gave the cache no way to read guest code");
+        return false;
+    }
+    char dir[4096];
+    if (!jit_cache_dir(o, dir, sizeof dir)) {
+        snprintf(err, errlen, "%s", dir);
+        return false;
+    }
+    jit_cache *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    c->j = j;
+    c->mode = o->mode;
+    c->max_bytes = o->max_bytes ? o->max_bytes : JIT_CACHE_DEFAULT_MAX;
+    c->gfd = -1;
+    c->pid = (long)getpid();
+    c->g = *g;
+    c->program = realpath(g->program, NULL);
+    if (!c->program)
+        c->program = strdup(g->program);
+    c->g.program = c->program;
+    c->g.sysroot = NULL;
+    c->root = jc_open_root(dir, o->mode == JIT_CACHE_RW, err, errlen);
+    if (c->root < 0 || !c->program) {
+        free_cache(c);
+        return false;
+    }
+    uint64_t t0 = jit_now_ns();
+    config_id(j, g, c->config);
+    group_id(c->config, c->program, c->gid);
+    jc_group_name(c->gname, c->gid);
+    c->gfd = jc_open_group(c->root, c->gname, false);
+    if (c->gfd >= 0)
+        jc_read_group(c->gfd, c->config, false, &c->set);
+    const jc_damage *d = &c->set.dmg;
+    c->st.damaged = d->unsafe + d->bad_files + d->bad_records + d->foreign;
+    c->st.records = c->set.n;
+    if (!build_index(c)) {
+        snprintf(err, errlen, "out of memory");
+        free_cache(c);
+        return false;
+    }
+    c->st.load_ns += jit_now_ns() - t0;
+    j->cache = c;
+    return true;
+}
+
+static void log_run(jit_cache *c)
+{
+    jc_run r = {
+        .time = (int64_t)time(NULL),
+        .pid = c->pid,
+        .hits = c->st.hits,
+        .misses = c->st.misses,
+        .stored = c->st.stored,
+        .load_ns = c->st.load_ns,
+        .bad = c->st.damaged + c->st.rejected,
+    };
+    memcpy(r.group, c->gname, sizeof r.group);
+    jc_log_run(c->root, &r);
+}
+
+static void print_stats(const jit_cache *c, FILE *f)
+{
+    const jit_cache_stats *s = &c->st;
+    fprintf(f,
+            "jit: cache %s: %llu cached units at start; %llu hits, %llu misses, %llu stored, "
+            "%llu rejected, %llu damaged; load %.3f ms (%.3f ms/unit)\n",
+            jit_cache_mode_name(c->mode), (unsigned long long)s->records,
+            (unsigned long long)s->hits, (unsigned long long)s->misses,
+            (unsigned long long)s->stored, (unsigned long long)s->rejected,
+            (unsigned long long)s->damaged, s->load_ns / 1e6,
+            s->hits ? s->load_ns / 1e6 / (double)s->hits : 0.0);
+}
+
+void jit_cache_print_stats(const jit *j, FILE *f)
+{
+    if (j->cache)
+        print_stats(j->cache, f);
+}
+
+bool jit_cache_get_stats(const jit *j, jit_cache_stats *out)
+{
+    if (!j->cache)
+        return false;
+    pthread_mutex_lock(&j->cache->mu);
+    *out = j->cache->st;
+    pthread_mutex_unlock(&j->cache->mu);
+    return true;
+}
+
+void jit_cache_close(jit *j)
+{
+    jit_cache *c = j->cache;
+    if (!c)
+        return;
+    j->cache = NULL;
+    if (j->opt.log_stats)
+        print_stats(c, j->opt.log ? j->opt.log : stderr);
+    if (c->mode == JIT_CACHE_RW) {
+        if (c->gfd >= 0 && (c->wrote || c->st.damaged)) {
+            jc_compact(c->gfd, c->config, c->gid, 0, false, NULL);
+            jc_prune(c->root, c->max_bytes, NULL);
+        } else if (c->gfd >= 0 && c->st.hits) {
+            utimensat(c->gfd, "pack", NULL, AT_SYMLINK_NOFOLLOW); /* last use, for eviction */
+        }
+        /* A forked child's counts started as its parent's: the parent logs. */
+        if (c->pid == (long)getpid())
+            log_run(c);
+    }
+    free_cache(c);
+}
+
+/* ---- storing (request: guest thread; store: compile thread) ---- */
+
+void jit_cache_note_request(jit *j, jit_req *r)
+{
+    jit_cache *c = j->cache;
+    r->cacheable = false;
+    if (!c || c->mode != JIT_CACHE_RW || !r->head || r->n_blocks == 0 ||
+        r->n_blocks > 4096)
+        return;
+    jc_block small[32], *b = r->n_blocks <= 32 ? small : malloc(r->n_blocks * sizeof *b);
+    if (!b)
+        return;
+    for (uint32_t i = 0; i < r->n_blocks; i++)
+        b[i] = (jc_block){r->blocks[i]->pc, r->blocks[i]->end_pc, 0};
+    r->cacheable = code_hash(&c->g, b, r->n_blocks, false, r->code_hash);
+    if (b != small)
+        free(b);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void jit_cache_store(jit *j, const jit_req *r, const jit_lift_in *in, const void *obj,
+                     size_t len)
+{
+    jit_cache *c = j->cache;
+    if (!c || !r->cacheable)
+        return;
+    uint32_t n = in->n_blocks, ne = in->exits ? in->exits->n_exits : 0;
+    jc_block *b = malloc(n * sizeof *b);
+    uint64_t *exits = malloc((ne + 1) * sizeof *exits);
+    if (!b || !exits)
+        goto out;
+    for (uint32_t i = 0; i < n; i++)
+        b[i] = (jc_block){in->blocks[i]->pc, in->blocks[i]->end_pc,
+                          in->ind_hint ? in->ind_hint[i] : 0};
+    /* The cells the object names: exit targets, and the counter's cell. */
+    for (uint32_t i = 0; i < ne; i++)
+        exits[i] = in->exits->exit_pc[i];
+    if (in->head_cell && in->hot2 && !bsearch(&in->head_cell->pc, exits, ne, 8, cmp_u64)) {
+        exits[ne++] = in->head_cell->pc;
+        qsort(exits, ne, sizeof *exits, cmp_u64);
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    jc_record rec = {
+        .pc = b[0].pc,
+        .hot2 = in->head_cell && in->hot2 ? in->hot2 : 0,
+        .created = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+        .tier = in->tier >= 2 ? 2 : 1,
+        .flags = (in->loops ? JC_F_LOOPS : 0) | (in->exits ? JC_F_CHAINED : 0),
+        .n_blocks = n,
+        .n_exits = ne,
+        .blocks = b,
+        .exits = exits,
+        .name = in->name,
+        .name_len = strlen(in->name),
+    };
+    unit_key(c->config, &rec, r->code_hash, rec.key);
+    size_t rlen;
+    void *enc = jc_encode(&rec, obj, len, &rlen);
+    pthread_mutex_lock(&c->mu);
+    c->st.misses++;
+    if (enc && c->gfd < 0 && (c->gfd = jc_open_group(c->root, c->gname, true)) >= 0)
+        jc_write_info(c->gfd, c->program);
+    if (enc && c->gfd >= 0 && jc_write_journal(c->gfd, c->config, c->gid, enc, rlen, rec.key)) {
+        c->st.stored++;
+        c->wrote = true;
+    }
+    pthread_mutex_unlock(&c->mu);
+    free(enc);
+out:
+    free(b);
+    free(exits);
+}
+
+/* ---- installing (guest thread) ---- */
+
+/* Waits until the compile thread has started the LLVM session. */
+static bool session_ready(jit *j)
+{
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        bool ready = j->sess != NULL, broken = j->broken;
+        pthread_mutex_unlock(&j->mu);
+        if (ready || broken)
+            return ready;
+        nanosleep(&(struct timespec){0, 50000}, NULL);
+    }
+}
+
+/* Links r's object and returns the new unit, or NULL. */
+static jit_unit *load_unit(jit_thread *t, jit_cache *c, const jc_record *r, size_t *code_size)
+{
+    jit *j = t->j;
+    char name[256], fresh[256], err[256];
+    memcpy(name, r->name, r->name_len);
+    name[r->name_len] = 0;
+    uint64_t seq = ++c->load_seq;
+    int w = snprintf(fresh, sizeof fresh, "r%0*llx", (int)r->name_len - 1, (unsigned long long)seq);
+    if (w != (int)r->name_len)
+        return NULL;
+    jit_cell **cells = malloc((r->n_exits ? r->n_exits : 1) * sizeof *cells);
+    void *obj = jc_unpack_object(r);
+    jit_unit *u = NULL;
+    if (!cells || !obj || !jit_obj_rename(obj, r->obj_size, name, fresh))
+        goto out;
+    for (uint32_t i = 0; i < r->n_exits; i++)
+        if (!(cells[i] = jit_cells_get(j->cells, r->exits[i], j->exit_stub)))
+            goto out;
+    jit_compiled out;
+    if (!jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells, r->n_exits, &out,
+                          err, sizeof err)) {
+        if (j->opt.log_units)
+            fprintf(j->opt.log ? j->opt.log : stderr, "jit: cached unit at 0x%llx: %s\n",
+                    (unsigned long long)r->pc, err);
+        goto out;
+    }
+    if (!(u = calloc(1, sizeof *u))) {
+        jit_session_remove(j->sess, out.rt);
+        goto out;
+    }
+    u->pc = r->pc;
+    u->tier = r->tier;
+    u->n_blocks = r->n_blocks;
+    u->seq = seq;
+    u->code = out.code;
+    u->obj_size = out.obj_size;
+    u->rt = out.rt;
+    u->enter = j->enter;
+    u->epoch = atomic_load(&j->epoch);
+    *code_size = out.code_size;
+out:
+    free(obj);
+    free(cells);
+    return u;
+}
+
+/* Publishes u in cell (as jit_queue.c's install does for compiled units). */
+static bool publish(jit *j, jit_cell *cell, jit_unit *u)
+{
+    pthread_mutex_lock(&j->mu);
+    if (u->tier < atomic_load(&cell->tier) || u->epoch != atomic_load(&j->epoch)) {
+        u->next = j->to_free;
+        j->to_free = u;
+        pthread_cond_signal(&j->work);
+        pthread_mutex_unlock(&j->mu);
+        return false;
+    }
+    jit_unit *old = cell->unit;
+    cell->unit = u;
+    u->cell = cell;
+    atomic_store(&cell->tier, (uint8_t)u->tier);
+    atomic_store_explicit(&cell->code, u->code, memory_order_release);
+    if (old) {
+        old->cell = NULL;
+        old->next = j->retired;
+        j->retired = old;
+        atomic_store(&j->has_retired, true);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return true;
+}
+
+static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
+{
+    jit *j = t->j;
+    uint64_t t0 = jit_now_ns();
+    jit_cell *cell = jit_cells_get(j->cells, r->pc, j->exit_stub);
+    if (!cell || atomic_load(&cell->tier) >= r->tier || !session_ready(j))
+        return NULL;
+    /* Claiming the code makes the runtime count its pages as translated,
+     * so a later map change there drops the unit. */
+    if (!matches(c, r, true)) {
+        c->st.rejected++;
+        return NULL;
+    }
+    size_t code_size = 0;
+    jit_unit *u = load_unit(t, c, r, &code_size);
+    if (!u)
+        return NULL;
+    if (!publish(j, cell, u))
+        return NULL;
+    cell->flags |= r->tier >= 2 ? JIT_CF_QUEUED2 : JIT_CF_QUEUED1;
+    if (r->tier >= 2) {
+        for (uint32_t i = 1; i < r->n_blocks; i++) {
+            jit_cell *in = jit_cells_get(j->cells, r->blocks[i].pc, j->exit_stub);
+            if (in)
+                in->flags |= JIT_CF_COVERED;
+        }
+    }
+    if (j->perf)
+        jit_perf_unit(j->perf, u->pc, u->tier, u->code, code_size);
+    uint64_t dt = jit_now_ns() - t0;
+    if (j->opt.log_units)
+        fprintf(j->opt.log ? j->opt.log : stderr,
+                "jit: t%d r%llu pc 0x%llx: %u blocks from the cache; load %.3f ms; %zu bytes\n",
+                u->tier, (unsigned long long)u->seq, (unsigned long long)u->pc, u->n_blocks,
+                dt / 1e6, u->obj_size);
+    pthread_mutex_lock(&c->mu);
+    c->st.hits++;
+    c->st.load_ns += dt;
+    pthread_mutex_unlock(&c->mu);
+    return cell;
+}
+
+jit_cell *jit_cache_install(jit_thread *t, uint64_t pc)
+{
+    jit_cache *c = t->j->cache;
+    int32_t i = c ? index_find(c, pc) : -1;
+    if (i < 0)
+        return NULL;
+    uint64_t epoch = atomic_load(&t->j->epoch);
+    for (; i >= 0; i = c->next[i]) {
+        if (c->tried[i] == epoch)
+            continue;
+        c->tried[i] = epoch;
+        jit_cell *cell = install_record(t, c, &c->set.rec[i]);
+        if (cell)
+            return cell;
+    }
+    return NULL;
+}
+
+/* ---- ahead of time ---- */
+
+bool jit_cache_build_unit(jit_thread *t, uint64_t pc, bool *was_cached)
+{
+    jit *j = t->j;
+    jit_cache *c = j->cache;
+    *was_cached = false;
+    if (!c || c->mode != JIT_CACHE_RW || j->opt.mode == JIT_OFF)
+        return false;
+    for (int32_t i = index_find(c, pc); i >= 0; i = c->next[i]) {
+        if (matches(c, &c->set.rec[i], false)) {
+            *was_cached = true;
+            return true;
+        }
+    }
+    jit_req *r = NULL;
+    if (j->opt.mode == JIT_T2) {
+        r = jit_region_tier2(t, pc, true);
+    } else {
+        const ir_block *b = t->blocks(t->blocks_ctx, pc, true);
+        r = b ? jit_region_tier1(t, b) : NULL;
+    }
+    if (!r)
+        return false;
+    r->sync = true;
+    jit_queue_push(j, r);
+    jit_queue_wait(j, r);
+    bool ok = r->err[0] == 0 && r->cacheable;
+    jit_req_free(r);
+    return ok;
+}

@@ -1,0 +1,132 @@
+/*
+ * jit_objfile.c — bounds-checked reading (and one in-place rename) of the
+ * ELF64 relocatable objects LLVM emits for units.
+ *
+ *   ELF header ─► section headers (e_shoff, e_shnum) ─► .symtab (SHT_SYMTAB)
+ *     └► its sh_link: .strtab, where symbol names live
+ */
+#include "llvmjit/jit_objfile.h"
+
+#include <elf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct objview {
+    const uint8_t *p;
+    size_t len;
+    const Elf64_Shdr *sh;
+    size_t shnum;
+} objview;
+
+static bool in_bounds(size_t len, uint64_t off, uint64_t size)
+{
+    return off <= len && size <= len - off;
+}
+
+/* Validates the header and the section table; false with err set. */
+static bool view(objview *v, const void *obj, size_t len, char *err, size_t errlen)
+{
+    const Elf64_Ehdr *eh = obj;
+    v->p = obj;
+    v->len = len;
+    if (!obj || len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
+        snprintf(err, errlen, "not an ELF object");
+        return false;
+    }
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh->e_type != ET_REL || eh->e_machine != EM_X86_64) {
+        snprintf(err, errlen, "not an x86-64 relocatable object");
+        return false;
+    }
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % 8 ||
+        !in_bounds(len, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
+        snprintf(err, errlen, "section table out of bounds");
+        return false;
+    }
+    v->sh = (const Elf64_Shdr *)(v->p + eh->e_shoff);
+    v->shnum = eh->e_shnum;
+    for (size_t i = 0; i < v->shnum; i++) {
+        if (v->sh[i].sh_type != SHT_NOBITS &&
+            !in_bounds(len, v->sh[i].sh_offset, v->sh[i].sh_size)) {
+            snprintf(err, errlen, "section %zu out of bounds", i);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The symbol (not a file or section) called name, or NULL. */
+static const Elf64_Sym *find_symbol(const objview *v, const char *name)
+{
+    size_t nlen = strlen(name);
+    for (size_t i = 0; i < v->shnum; i++) {
+        const Elf64_Shdr *s = &v->sh[i];
+        if (s->sh_type != SHT_SYMTAB || s->sh_entsize != sizeof(Elf64_Sym) || s->sh_offset % 8 ||
+            s->sh_link >= v->shnum)
+            continue;
+        const Elf64_Shdr *str = &v->sh[s->sh_link];
+        const char *strs = (const char *)v->p + str->sh_offset;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(v->p + s->sh_offset);
+        for (size_t k = 0; k < s->sh_size / sizeof *sym; k++) {
+            uint64_t at = sym[k].st_name;
+            int type = ELF64_ST_TYPE(sym[k].st_info);
+            if (type == STT_FILE || type == STT_SECTION)
+                continue; /* LLVM names the FILE symbol after the module: the unit */
+            if (at < str->sh_size && str->sh_size - at > nlen &&
+                memcmp(strs + at, name, nlen + 1) == 0)
+                return &sym[k];
+        }
+    }
+    return NULL;
+}
+
+bool jit_obj_check(const void *obj, size_t len, const char *name, char *err, size_t errlen)
+{
+    objview v;
+    if (!view(&v, obj, len, err, errlen))
+        return false;
+    const Elf64_Sym *s = find_symbol(&v, name);
+    if (!s || s->st_shndx == SHN_UNDEF || s->st_shndx >= v.shnum ||
+        ELF64_ST_TYPE(s->st_info) != STT_FUNC) {
+        snprintf(err, errlen, "the object does not define the function %s", name);
+        return false;
+    }
+    return true;
+}
+
+size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name)
+{
+    objview v;
+    char err[64];
+    if (!view(&v, obj, len, err, sizeof err))
+        return 0;
+    const Elf64_Sym *s = find_symbol(&v, name);
+    return s && s->st_shndx != SHN_UNDEF ? (size_t)s->st_size : 0;
+}
+
+bool jit_obj_rename(void *obj, size_t len, const char *from, const char *to)
+{
+    objview v;
+    char err[64];
+    size_t n = strlen(from);
+    if (strlen(to) != n || n == 0 || !view(&v, obj, len, err, sizeof err) ||
+        !find_symbol(&v, from))
+        return false;
+    uint8_t *p = obj;
+    for (size_t i = 0; i < v.shnum; i++) {
+        if (v.sh[i].sh_type != SHT_STRTAB)
+            continue;
+        char *t = (char *)p + v.sh[i].sh_offset;
+        size_t size = v.sh[i].sh_size;
+        /* Whole strings equal to from, or ending in ".from" (.text.from). */
+        for (size_t at = 0; at + n < size; at++) {
+            bool starts = at == 0 || t[at - 1] == 0 || t[at - 1] == '.';
+            if (starts && t[at + n] == 0 && memcmp(t + at, from, n) == 0) {
+                memcpy(t + at, to, n);
+                at += n;
+            }
+        }
+    }
+    return true;
+}

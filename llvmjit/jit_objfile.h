@@ -1,0 +1,27 @@
+/*
+ * jit_objfile.h — the few facts the disk cache and the perf outputs need
+ * from a unit's relocatable object (ELF64, x86-64), read without LLVM
+ * (private to llvmjit/).  Every function checks bounds: the bytes may come
+ * from a damaged cache file.
+ */
+#ifndef LIFTVM_JIT_OBJFILE_H
+#define LIFTVM_JIT_OBJFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True if obj is an ELF64 little-endian x86-64 relocatable object whose
+ * section headers and symbol table lie inside its len bytes and which
+ * defines the function name; else false with the reason in err. */
+bool jit_obj_check(const void *obj, size_t len, const char *name, char *err, size_t errlen);
+
+/* st_size of the symbol name defined in obj, 0 if absent or obj malformed. */
+size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name);
+
+/* Renames symbol from to to (the same length) in place, in every string
+ * table of obj (symbol names, and section names ending in ".from").  A
+ * unit's function has one name per process, so a cached object gets a
+ * fresh one before it is linked.  False if from is not a symbol of obj. */
+bool jit_obj_rename(void *obj, size_t len, const char *from, const char *to);
+
+#endif
