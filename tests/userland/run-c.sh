@@ -13,6 +13,7 @@
 # Per-test settings are comment lines in the source, "//! key: value":
 #   status:  the exit status every build must end with (e.g. 143 = SIGTERM)
 #   libs:    extra link flags for every build
+#   args:    program arguments as shell words (quotes work)
 #   timeout: seconds per run when less than GUEST_TIMEOUT (a test that
 #            waits for a signal hangs while signals are not delivered)
 #
@@ -100,9 +101,11 @@ if ! command -v "$LIFTVM" > /dev/null && [ ! -x "$LIFTVM" ]; then
     fail setup "$LIFTVM is not executable"
     finish
 fi
-case $LIFTVM in
-*/*) LIFTVM=$(cd "$(dirname "$LIFTVM")" && pwd)/$(basename "$LIFTVM") ;;
-esac
+if [ -x "$LIFTVM" ]; then
+    LIFTVM=$(cd "$(dirname "$LIFTVM")" && pwd)/$(basename "$LIFTVM")
+else
+    LIFTVM=$(command -v "$LIFTVM")
+fi
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"/{native,rv,rvdyn,out,tmp} || exit 1
 SCRATCH=$(cd "$SCRATCH" && pwd)
@@ -118,15 +121,15 @@ selected() {
     return 1
 }
 
-# run_one OUTFILE CMD...: runs CMD in a fresh folder with stdin from
-# /dev/null and at most $LIMIT seconds; stdout then "[exit N]" go to
+# run_one OUTFILE CMD...: runs CMD and then $ARGS in a fresh folder with
+# stdin from /dev/null and at most $LIMIT seconds; stdout then "[exit N]" go to
 # OUTFILE, stderr to OUTFILE.err.
 run_one() {
     local out=$1 dir status
     shift
     dir=$(mktemp -d "$SCRATCH/tmp/run.XXXXXX")
     {
-        (cd "$dir" && exec timeout -k 5 "$LIMIT" "$@") < /dev/null > "$out" 2> "$out.err"
+        (cd "$dir" && exec timeout -k 5 "$LIMIT" "$@" "${ARGS[@]}") < /dev/null > "$out" 2> "$out.err"
         status=$?
     } 2> /dev/null
     printf '[exit %d]\n' "$status" >> "$out"
@@ -151,6 +154,8 @@ for src in "$HERE"/c/*.c; do
     selected "$name" || continue
     libs=$(meta "$src" libs)
     want=$(meta "$src" status)
+    # The args line is shell words (quotes allowed); it is our own source.
+    eval "ARGS=($(meta "$src" args))"
     LIMIT=$(meta "$src" timeout)
     if [ -z "$LIMIT" ] || [ "$LIMIT" -gt "$GUEST_TIMEOUT" ]; then
         LIMIT=$GUEST_TIMEOUT

@@ -343,6 +343,8 @@ check py-hashlib /usr/bin/python3.13 py_hashlib.py
 check py-subprocess /usr/bin/python3.13 py_subprocess.py
 check py-threading /usr/bin/python3.13 py_threading.py
 check py-stdlib /usr/bin/python3.13 py_stdlib.py
+check py-socket /usr/bin/python3.13 py_socket.py
+check py-asyncio /usr/bin/python3.13 py_asyncio.py
 check py-exception /usr/bin/python3.13 -c 'print("before", flush=True); 1 / 0'
 check py-exit /usr/bin/python3.13 -c 'import sys; print("bye"); sys.exit(42)'
 
