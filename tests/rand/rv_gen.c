@@ -159,6 +159,7 @@ typedef struct gen {
     pending_fix *fixes;
     size_t n_fixes, cap_fixes;
     uint8_t hot_x[6], hot_f[6]; /* registers most operands come from (dependency chains) */
+    bool loop_trap;             /* the next loop gets a last-iteration trap */
 } gen;
 
 static bool has(const gen *g, rvg_class c) { return (g->classes >> c) & 1; }
@@ -873,6 +874,8 @@ static void gen_one(gen *g, rvg_class c)
     }
 }
 
+static void gen_loop_trap(gen *g);
+
 /* A counted loop: head "li s1, n", a body of other groups, tail
  * "addi s1, s1, -1; bnez s1, <first body group>".  Removing the head
  * removes the tail (tie), so a shrunk stream never loops on a stale s1. */
@@ -887,8 +890,15 @@ static unsigned gen_loop(gen *g, unsigned budget)
     int32_t id = g->n_loops++;
     g->cur_loop = id;
     unsigned body = 1 + below(&g->r, budget < 8 ? budget : 8), used = 1;
-    for (unsigned i = 0; i < body && !g->oom; i++, used++)
-        gen_one(g, pick_class(g, true));
+    unsigned trap_at = g->loop_trap ? below(&g->r, body) : body;
+    for (unsigned i = 0; i < body && !g->oom; i++, used++) {
+        if (i == trap_at) {
+            gen_loop_trap(g);
+            g->loop_trap = false;
+        } else {
+            gen_one(g, pick_class(g, true));
+        }
+    }
     group_begin(g, RVG_LOOP);
     if (g->oom)
         return used;
@@ -970,9 +980,8 @@ static void gen_fault(gen *g)
 /* The dedicated trap case, ending the stream: frm gets 5, 6 or 7, a few
  * ops with static modes run (legal), then one with the dynamic mode traps;
  * or a static rm of 5 or 6, an ebreak, a reserved encoding, a memory fault. */
-static void gen_trap(gen *g)
+static void gen_trap_insns(gen *g)
 {
-    group_begin(g, RVG_TRAP);
     switch (below(&g->r, 8)) {
     case 6: case 7:
         gen_fault(g);
@@ -1002,6 +1011,24 @@ static void gen_trap(gen *g)
         emit(g, enc_r(OPC_OP_FP, fr(g), 7, xs(g), 0, 0x69)); /* fcvt.d.w */
     else
         emit(g, enc_r(OPC_OP_FP, fr(g), 7, fr(g), fr(g), below(&g->r, 2)));
+}
+
+static void gen_trap(gen *g)
+{
+    group_begin(g, RVG_TRAP);
+    gen_trap_insns(g);
+}
+
+/* A trap inside a loop body that fires on the last iteration only (s1 is
+ * 1): "addi rt, zero, 1; bne s1, rt, <next group>; <trap>", so the state
+ * at the trap holds values carried around the loop. */
+static void gen_loop_trap(gen *g)
+{
+    group_begin(g, RVG_TRAP);
+    unsigned rt = xd(g);
+    emit(g, enc_i(OPC_OP_IMM, rt, 0, X_ZERO, 1));
+    emit_fwd(g, enc_r(OPC_BRANCH, 0, 1, X_S1, rt, 0), RVG_FIX_B, 1);
+    gen_trap_insns(g);
 }
 
 /* Target of each forward fixup: dist groups ahead, clamped to the
@@ -1092,6 +1119,8 @@ rv_gen_prog *rv_gen_new(uint64_t seed, const rv_gen_opts *opts)
     }
     unsigned n = (unsigned)range(&g.r, (int)lo, (int)hi);
     bool trap = has(&g, RVG_TRAP) && chance(&g.r, 4);
+    bool in_loop = trap && has(&g, RVG_LOOP) && chance(&g.r, 50);
+    g.loop_trap = in_loop;
     for (unsigned i = 0; i < n && !g.oom;) {
         rvg_class c = pick_class(&g, false);
         if (c == RVG_LOOP) {
@@ -1101,7 +1130,7 @@ rv_gen_prog *rv_gen_new(uint64_t seed, const rv_gen_opts *opts)
             i++;
         }
     }
-    if (trap)
+    if (trap && (!in_loop || g.loop_trap)) /* at the end, also when no loop took it */
         gen_trap(&g);
     group_begin(&g, RVG_MISC); /* the terminator: exit(...) */
     emit(&g, enc_i(OPC_OP_IMM, X_A7, 0, X_ZERO, 93));
