@@ -145,9 +145,11 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
         pid = fork();
     } else {
         /* glibc's fork() cannot take flags or another exit signal.  A raw
-         * clone skips glibc's fork handlers (malloc and stdio locks, the
-         * cached tid), which is safe while no other liftvm thread holds
-         * them. */
+         * clone skips the fork handlers: glibc's (malloc and stdio locks,
+         * the cached tid) and the jit's, which restart its compile thread
+         * in the child.  Rare (namespaces, CLONE_FILES/FS/PARENT, exit
+         * signals other than SIGCHLD); with the jit on, such a child may
+         * hang when it exits (use --jit=off). */
         rt_sys_unimp("clone flags %#llx exit signal %d: raw host clone",
                      (unsigned long long)(f & raw_clone_flags), ca->exit_signal);
         pid = (pid_t)syscall(SYS_clone, (unsigned long)((f & raw_clone_flags) | ca->exit_signal),
