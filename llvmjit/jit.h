@@ -46,6 +46,8 @@ typedef struct jit_options {
     uint32_t hot1;        /* interpreted executions of a block before tier 1 */
     uint32_t hot2;        /* executions (interpreted + tier 1) before a tier-2 region */
     const char *dump_dir; /* --dump-llvm: IR before/after optimisation per unit, or NULL */
+    const char *cache_dir; /* the disk cache's folder (jit_cache.h), where the session keeps
+                              its compiled stubs for the next start, or NULL */
     uint32_t fail_every;  /* test hook (LIFTVM_JIT_FAIL_EVERY): every Nth compile fails */
     FILE *log;            /* where the two logs below go (stderr if NULL) */
     bool log_units;       /* -d jit: one line per compiled unit */

@@ -28,6 +28,7 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm/Config/llvm-config.h>
 #include <xxhash.h>
+#include <zstd.h>
 
 #include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_cache_store.h"
@@ -51,6 +52,9 @@ struct jit_cache {
     size_t nslot;
     int32_t *next;  /* next record with the same pc, -1 at the end */
     uint64_t *tried; /* per record: the jit epoch it was last tried in */
+    ZSTD_DCtx *dctx; /* guest thread */
+    uint64_t verify_ns, unpack_ns, link_ns; /* parts of st.load_ns */
+    uint64_t attach_ns, wait_ns; /* reading the cache; waiting for the LLVM session */
     pthread_mutex_t mu; /* st, gfd, wrote (the compile thread stores) */
     jit_cache_stats st;
     bool wrote;
@@ -283,6 +287,52 @@ static void unit_key(const uint8_t config[JC_ID_LEN], const jc_record *r,
     digest(&h, out);
 }
 
+/* ---- the session's stubs ---- */
+
+/* "stubs-<id>": what the stubs' code depends on besides their source,
+ * which the build id covers. */
+static void stubs_name(char out[48])
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    put_str(&h, "liftvm stubs 1");
+    build_id(&h);
+    put_str(&h, LLVM_VERSION_STRING);
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    put_str(&h, cpu ? cpu : "");
+    put_str(&h, features ? features : "");
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    uint8_t id[JC_ID_LEN];
+    digest(&h, id);
+    memcpy(out, "stubs-", 6);
+    for (int i = 0; i < JC_ID_LEN; i++)
+        sprintf(out + 6 + 2 * i, "%02x", id[i]);
+}
+
+void *jit_cache_stubs_load(const char *cache_dir, size_t *len)
+{
+    char err[256], name[48];
+    int root = cache_dir ? jc_open_root(cache_dir, false, err, sizeof err) : -1;
+    if (root < 0)
+        return NULL;
+    stubs_name(name);
+    void *obj = jc_read_blob(root, name, len);
+    close(root);
+    return obj;
+}
+
+void jit_cache_stubs_save(const char *cache_dir, const void *obj, size_t len)
+{
+    char err[256], name[48];
+    int root = cache_dir ? jc_open_root(cache_dir, true, err, sizeof err) : -1;
+    if (root < 0)
+        return;
+    stubs_name(name);
+    jc_write_blob(root, name, obj, len);
+    close(root);
+}
+
 /* ---- the index of records by entry pc ---- */
 
 static size_t slot_of(uint64_t pc, size_t n)
@@ -366,6 +416,7 @@ static void free_cache(jit_cache *c)
     free(c->next);
     free(c->tried);
     free(c->program);
+    ZSTD_freeDCtx(c->dctx);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -373,7 +424,10 @@ static void free_cache(jit_cache *c)
 bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, char *err,
                       size_t errlen)
 {
-    if (o->mode == JIT_CACHE_OFF || j->opt.mode == JIT_OFF)
+    /* The compile-failure test hook and --dump-llvm are about compiling:
+     * units loaded instead would defeat them. */
+    if (o->mode == JIT_CACHE_OFF || j->opt.mode == JIT_OFF || j->opt.fail_every ||
+        j->opt.dump_dir)
         return true;
     if (!g->code_ok || !g->mem_base || !g->program) {
         snprintf(err, errlen, "the runtime gave the cache no way to read guest code");
@@ -401,8 +455,9 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
         c->program = strdup(g->program);
     c->g.program = c->program;
     c->g.sysroot = NULL;
+    c->dctx = ZSTD_createDCtx();
     c->root = jc_open_root(dir, o->mode == JIT_CACHE_RW, err, errlen);
-    if (c->root < 0 || !c->program) {
+    if (c->root < 0 || !c->program || !c->dctx) {
         free_cache(c);
         return false;
     }
@@ -421,7 +476,7 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
         free_cache(c);
         return false;
     }
-    c->st.load_ns += jit_now_ns() - t0;
+    c->attach_ns = jit_now_ns() - t0;
     j->cache = c;
     return true;
 }
@@ -446,12 +501,18 @@ static void print_stats(const jit_cache *c, FILE *f)
     const jit_cache_stats *s = &c->st;
     fprintf(f,
             "jit: cache %s: %llu cached units at start; %llu hits, %llu misses, %llu stored, "
-            "%llu rejected, %llu damaged; load %.3f ms (%.3f ms/unit)\n",
+            "%llu rejected, %llu damaged; load %.3f ms (%.3f ms/unit); open %.3f ms, "
+            "waiting for LLVM %.3f ms\n",
             jit_cache_mode_name(c->mode), (unsigned long long)s->records,
             (unsigned long long)s->hits, (unsigned long long)s->misses,
             (unsigned long long)s->stored, (unsigned long long)s->rejected,
             (unsigned long long)s->damaged, s->load_ns / 1e6,
-            s->hits ? s->load_ns / 1e6 / (double)s->hits : 0.0);
+            s->hits ? s->load_ns / 1e6 / (double)s->hits : 0.0, c->attach_ns / 1e6,
+            c->wait_ns / 1e6);
+    if (s->hits)
+        fprintf(f, "jit: cache load per unit: verify %.1f us, unpack %.1f us, link %.1f us\n",
+                c->verify_ns / 1e3 / (double)s->hits, c->unpack_ns / 1e3 / (double)s->hits,
+                c->link_ns / 1e3 / (double)s->hits);
 }
 
 void jit_cache_print_stats(const jit *j, FILE *f)
@@ -597,17 +658,22 @@ static jit_unit *load_unit(jit_thread *t, jit_cache *c, const jc_record *r, size
     int w = snprintf(fresh, sizeof fresh, "r%0*llx", (int)r->name_len - 1, (unsigned long long)seq);
     if (w != (int)r->name_len)
         return NULL;
+    uint64_t t0 = jit_now_ns();
     jit_cell **cells = malloc((r->n_exits ? r->n_exits : 1) * sizeof *cells);
-    void *obj = jc_unpack_object(r);
+    void *obj = jc_unpack_object(r, c->dctx);
     jit_unit *u = NULL;
     if (!cells || !obj || !jit_obj_rename(obj, r->obj_size, name, fresh))
         goto out;
+    uint64_t t1 = jit_now_ns();
+    c->unpack_ns += t1 - t0;
     for (uint32_t i = 0; i < r->n_exits; i++)
         if (!(cells[i] = jit_cells_get(j->cells, r->exits[i], j->exit_stub)))
             goto out;
     jit_compiled out;
-    if (!jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells, r->n_exits, &out,
-                          err, sizeof err)) {
+    bool linked = jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells,
+                                   r->n_exits, &out, err, sizeof err);
+    c->link_ns += jit_now_ns() - t1;
+    if (!linked) {
         if (j->opt.log_units)
             fprintf(j->opt.log ? j->opt.log : stderr, "jit: cached unit at 0x%llx: %s\n",
                     (unsigned long long)r->pc, err);
@@ -662,13 +728,21 @@ static bool publish(jit *j, jit_cell *cell, jit_unit *u)
 static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
 {
     jit *j = t->j;
-    uint64_t t0 = jit_now_ns();
     jit_cell *cell = jit_cells_get(j->cells, r->pc, j->exit_stub);
-    if (!cell || atomic_load(&cell->tier) >= r->tier || !session_ready(j))
+    if (!cell || atomic_load(&cell->tier) >= r->tier)
         return NULL;
+    uint64_t t0 = jit_now_ns();
+    bool ready = session_ready(j);
+    c->wait_ns += jit_now_ns() - t0;
+    if (!ready)
+        return NULL;
+    t0 = jit_now_ns();
     /* Claiming the code makes the runtime count its pages as translated,
      * so a later map change there drops the unit. */
-    if (!matches(c, r, true)) {
+    uint64_t tv = jit_now_ns();
+    bool ok = matches(c, r, true);
+    c->verify_ns += jit_now_ns() - tv;
+    if (!ok) {
         c->st.rejected++;
         return NULL;
     }

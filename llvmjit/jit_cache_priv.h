@@ -23,6 +23,11 @@ jit_cell *jit_cache_install(jit_thread *t, uint64_t pc);
 void jit_cache_close(jit *j);
 void jit_cache_print_stats(const jit *j, FILE *f);
 
+/* The session's stubs object kept in cache_dir (NULL: none) for this
+ * build, LLVM and CPU: a malloc'd copy, or NULL. */
+void *jit_cache_stubs_load(const char *cache_dir, size_t *len);
+void jit_cache_stubs_save(const char *cache_dir, const void *obj, size_t len);
+
 /* ---- perf map and jitdump (jit_perfmap.c, jit_jitdump.c) ---- */
 typedef struct jit_perf jit_perf;
 /* One line / record for a unit of the given tier entered at guest pc whose

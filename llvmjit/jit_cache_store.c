@@ -246,14 +246,15 @@ static size_t layout_size(const rhead *h)
            pad8(h->name_len) + pad8(h->zobj_size);
 }
 
-void *jc_unpack_object(const jc_record *r)
+void *jc_unpack_object(const jc_record *r, void *dctx)
 {
     if (r->obj_size == 0 || r->obj_size > MAX_OBJ)
         return NULL;
     void *obj = malloc(r->obj_size);
     if (!obj)
         return NULL;
-    size_t n = ZSTD_decompress(obj, r->obj_size, r->zobj, r->zobj_size);
+    size_t n = dctx ? ZSTD_decompressDCtx(dctx, obj, r->obj_size, r->zobj, r->zobj_size)
+                    : ZSTD_decompress(obj, r->obj_size, r->zobj, r->zobj_size);
     if (ZSTD_isError(n) || n != r->obj_size) {
         free(obj);
         return NULL;
@@ -261,9 +262,9 @@ void *jc_unpack_object(const jc_record *r)
     return obj;
 }
 
-static bool object_ok(const jc_record *r)
+static bool object_ok(const jc_record *r, void *dctx)
 {
-    void *obj = jc_unpack_object(r);
+    void *obj = jc_unpack_object(r, dctx);
     if (!obj)
         return false;
     char name[MAX_NAME + 1], err[128];
@@ -289,7 +290,7 @@ static bool push_record(jc_set *set, const jc_record *r)
 }
 
 /* Parses the records of one file into set; damage is counted. */
-static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, bool check_objects,
+static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, void *check_objects,
                        jc_set *set)
 {
     const fhead *fh = (const fhead *)buf;
@@ -347,7 +348,7 @@ static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, bool
         bool blocks_ok = r.blocks[0].pc == r.pc;
         for (uint32_t k = 0; k < r.n_blocks; k++)
             blocks_ok = blocks_ok && r.blocks[k].end > r.blocks[k].pc;
-        if (!blocks_ok || !name_ok(r.name, r.name_len) || (check_objects && !object_ok(&r))) {
+        if (!blocks_ok || !name_ok(r.name, r.name_len) || (check_objects && !object_ok(&r, check_objects))) {
             set->dmg.bad_records++;
             continue;
         }
@@ -366,7 +367,7 @@ static void note_file(jc_set *set, const char *name)
         set->nfiles++;
 }
 
-static void read_one(int gfd, const char *name, const uint8_t *want, bool check_objects,
+static void read_one(int gfd, const char *name, const uint8_t *want, void *check_objects,
                      jc_set *set)
 {
     bool unsafe;
@@ -392,18 +393,19 @@ static void read_one(int gfd, const char *name, const uint8_t *want, bool check_
 void jc_read_group(int gfd, const uint8_t *want, bool check_objects, jc_set *set)
 {
     memset(set, 0, sizeof *set);
-    read_one(gfd, "pack", want, check_objects, set);
+    ZSTD_DCtx *dctx = check_objects ? ZSTD_createDCtx() : NULL; /* non-NULL: check */
+    read_one(gfd, "pack", want, dctx, set);
     int d = dup(gfd);
     DIR *dir = d >= 0 ? fdopendir(d) : NULL;
-    if (!dir) {
-        if (d >= 0)
-            close(d);
-        return;
+    if (dir) {
+        for (struct dirent *e; (e = readdir(dir));)
+            if (e->d_name[0] == 'j' && e->d_name[1] == '-')
+                read_one(gfd, e->d_name, want, dctx, set);
+        closedir(dir);
+    } else if (d >= 0) {
+        close(d);
     }
-    for (struct dirent *e; (e = readdir(dir));)
-        if (e->d_name[0] == 'j' && e->d_name[1] == '-')
-            read_one(gfd, e->d_name, want, check_objects, set);
-    closedir(dir);
+    ZSTD_freeDCtx(dctx);
 }
 
 void jc_set_free(jc_set *set)
@@ -644,6 +646,40 @@ bool jc_remove_group(int root, const char *name)
         close(lk);
     close(g);
     return unlinkat(root, name, AT_REMOVEDIR) == 0;
+}
+
+#define BLOB_MAGIC "LVMBLOB1"
+
+void *jc_read_blob(int root, const char *name, size_t *len)
+{
+    bool unsafe;
+    size_t n = 0;
+    uint8_t *buf = read_file(root, name, &n, &unsafe);
+    if (!buf)
+        return NULL;
+    uint64_t check;
+    if (n < 16 || memcmp(buf, BLOB_MAGIC, 8) != 0 ||
+        (memcpy(&check, buf + 8, 8), check != XXH3_64bits(buf + 16, n - 16))) {
+        free(buf);
+        return NULL;
+    }
+    memmove(buf, buf + 16, n - 16);
+    *len = n - 16;
+    return buf;
+}
+
+bool jc_write_blob(int root, const char *name, const void *data, size_t len)
+{
+    uint8_t *buf = malloc(16 + len);
+    if (!buf)
+        return false;
+    memcpy(buf, BLOB_MAGIC, 8);
+    uint64_t check = XXH3_64bits(data, len);
+    memcpy(buf + 8, &check, 8);
+    memcpy(buf + 16, data, len);
+    bool ok = write_atomic(root, name, buf, 16 + len);
+    free(buf);
+    return ok;
 }
 
 /* ---- the whole cache ---- */

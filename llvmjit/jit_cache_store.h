@@ -96,8 +96,9 @@ int jc_open_group(int root, const char *name, bool create);
 void jc_read_group(int gfd, const uint8_t *want, bool check_objects, jc_set *set);
 void jc_set_free(jc_set *set);
 /* Decompresses r's object into a new buffer of r->obj_size bytes; NULL if
- * the frame is corrupt or memory is short. */
-void *jc_unpack_object(const jc_record *r);
+ * the frame is corrupt or memory is short.  dctx: a ZSTD_DCtx to reuse
+ * (making one per call costs more than decompressing a unit), or NULL. */
+void *jc_unpack_object(const jc_record *r, void *dctx);
 
 /* ---- writing ---- */
 /* Encodes a record (zstd-compressing obj); NULL if out of memory. */
@@ -116,6 +117,11 @@ int64_t jc_compact(int gfd, const uint8_t *config, const uint8_t gid[JC_ID_LEN],
                    bool check_objects, jc_damage *dmg);
 /* Removes a whole group folder (under its lock). */
 bool jc_remove_group(int root, const char *name);
+
+/* A small file of its own under root ("stubs-<id>"): a checksummed blob.
+ * NULL if missing, untrusted or damaged. */
+void *jc_read_blob(int root, const char *name, size_t *len);
+bool jc_write_blob(int root, const char *name, const void *data, size_t len);
 
 /* ---- the whole cache ---- */
 typedef struct jc_group_info {

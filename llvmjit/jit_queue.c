@@ -232,7 +232,8 @@ static void *compile_main(void *arg)
 {
     jit *j = arg;
     char err[256] = "";
-    jit_session *s = jit_session_new(err, sizeof err); /* busy since jit_queue_start */
+    /* busy since jit_queue_start */
+    jit_session *s = jit_session_new(j->opt.cache_dir, err, sizeof err);
     pthread_mutex_lock(&j->mu);
     j->busy = false;
     if (j->paused)

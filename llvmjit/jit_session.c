@@ -29,6 +29,7 @@
 #include <llvm-c/OrcEE.h>
 #include <llvm-c/Target.h>
 
+#include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_objfile.h"
 #include "llvmjit/jit_session.h"
 
@@ -223,15 +224,24 @@ static bool verify(LLVMModuleRef M, char *err, size_t errlen)
     return true;
 }
 
-static bool build_stubs(jit_session *s, char *err, size_t errlen)
+static bool build_stubs(jit_session *s, const char *cache_dir, char *err, size_t errlen)
 {
-    LLVMContextRef C = LLVMContextCreate();
-    LLVMModuleRef M = new_module(s, C, "liftvm_stubs");
-    jit_lift_stubs(M);
-    LLVMMemoryBufferRef obj = NULL;
-    bool ok = verify(M, err, errlen) && jit_pipeline_emit(M, s->tm[2], &obj, err, errlen);
-    LLVMDisposeModule(M);
-    LLVMContextDispose(C);
+    size_t len = 0;
+    void *cached = jit_cache_stubs_load(cache_dir, &len); /* checked below like fresh ones */
+    LLVMMemoryBufferRef obj =
+        cached ? LLVMCreateMemoryBufferWithMemoryRangeCopy(cached, len, "liftvm_stubs") : NULL;
+    free(cached);
+    bool ok = obj != NULL;
+    if (!obj) {
+        LLVMContextRef C = LLVMContextCreate();
+        LLVMModuleRef M = new_module(s, C, "liftvm_stubs");
+        jit_lift_stubs(M);
+        ok = verify(M, err, errlen) && jit_pipeline_emit(M, s->tm[2], &obj, err, errlen);
+        LLVMDisposeModule(M);
+        LLVMContextDispose(C);
+        if (ok)
+            jit_cache_stubs_save(cache_dir, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+    }
     LLVMOrcResourceTrackerRef rt;
     if (!ok || !link_object(s, obj, "jit_enter", &s->enter, &rt, err, errlen))
         return false;
@@ -250,7 +260,7 @@ static bool build_stubs(jit_session *s, char *err, size_t errlen)
     return true;
 }
 
-jit_session *jit_session_new(char *err, size_t errlen)
+jit_session *jit_session_new(const char *cache_dir, char *err, size_t errlen)
 {
     jit_session *s = calloc(1, sizeof *s);
     if (!s) {
@@ -275,7 +285,7 @@ jit_session *jit_session_new(char *err, size_t errlen)
     LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(s->J), report_error, s);
     s->jd = LLVMOrcLLJITGetMainJITDylib(s->J);
     if (!define_helpers(s, err, errlen) || !make_target_machines(s, err, errlen) ||
-        !build_stubs(s, err, errlen)) {
+        !build_stubs(s, cache_dir, err, errlen)) {
         jit_session_free(s);
         return NULL;
     }

@@ -25,8 +25,10 @@ typedef struct jit_compiled {
     void *obj;        /* keep_obj: a malloc'd copy of the object (caller frees), else NULL */
 } jit_compiled;
 
-/* Creates the LLJIT, defines the host helpers, builds the stubs. */
-jit_session *jit_session_new(char *err, size_t errlen);
+/* Creates the LLJIT, defines the host helpers, builds the stubs (or loads
+ * them from cache_dir, when not NULL, where they are kept for the next
+ * start: compiling them is most of the session's start-up). */
+jit_session *jit_session_new(const char *cache_dir, char *err, size_t errlen);
 void jit_session_free(jit_session *s);
 void *jit_session_enter(jit_session *s); /* jit_enter */
 

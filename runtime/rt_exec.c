@@ -374,6 +374,11 @@ static void start_jit(rt_proc *p) {
     if (jit_opts.mode == JIT_OFF)
         return;
     jit_options o = jit_opts;
+    if (!cache_opts_set)
+        jit_cache_options_default(&cache_opts);
+    static char cache_dir[4096]; /* the compile thread reads it later */
+    if (cache_opts.mode == JIT_CACHE_RW && jit_cache_dir(&cache_opts, cache_dir, sizeof cache_dir))
+        o.cache_dir = cache_dir; /* the LLVM session keeps its stubs there */
     o.log = rt_log_file;
     o.log_units = rt_log_on(RT_LOG_JIT);
     o.log_stats = rt_log_on(RT_LOG_STATS);
