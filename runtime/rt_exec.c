@@ -22,13 +22,23 @@
  * and the fault is reported at the state's pc, which the IR keeps at the
  * current guest instruction.  A host fault anywhere else is a liftvm bug.
  *
- * There are no guest signal handlers yet: a guest signal prints one line and
- * kills liftvm with the same signal, as the guest would have died natively.
+ * Threads: every guest thread runs this loop on its own host thread (see
+ * runtime/linux/rt_thread.h); the fault state is per thread, the block
+ * cache is shared (lock-free lookups, QSBR: the top of the loop is the
+ * thread's quiescent point, a syscall an offline stretch).  The loop loads
+ * the thread's flags word once per block: a pending guest signal is
+ * delivered there (runtime/linux/rt_signal.c), and a trap or a fault in
+ * guest memory goes to the guest's handler if it has one; otherwise the
+ * guest dies of it: one line on stderr and liftvm dies of the same signal.
+ * The jit is single-threaded for now: once a second guest thread exists,
+ * every thread interprets.
  */
 #include "runtime/rt_exec.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +47,7 @@
 #include <unistd.h>
 
 #include "llvmjit/jit_cache.h"
+#include "runtime/linux/rt_signal.h"
 #include "runtime/rt_blockcache.h"
 #include "runtime/rt_codemap.h"
 #include "runtime/rt_log.h"
@@ -51,7 +62,12 @@ static struct {
     rt_codemap *code;
     jit *j;
     jit_thread *jt;
-} tr;
+    pthread_mutex_t mu;        /* the code map and dropping translations */
+    atomic_bool multithreaded; /* a second guest thread exists: no jit */
+} tr = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* This thread's reader of tr.cache. */
+static _Thread_local rt_bcache_reader *reader;
 
 static jit_options jit_opts;
 static bool jit_opts_set;
@@ -70,8 +86,9 @@ void rt_exec_set_cache_options(const jit_cache_options *o, bool perf_map, bool j
     jitdump = jit_dump;
 }
 
-/* Where a host fault in guest memory jumps to, and what it saw. */
-static struct {
+/* Where a host fault in guest memory jumps to, and what it saw (per
+ * thread). */
+static _Thread_local struct {
     const mmu_space *mm;
     sigjmp_buf jb;
     volatile sig_atomic_t armed;
@@ -96,6 +113,10 @@ static size_t fmt_hex(char *buf, uint64_t v) {
 }
 
 static void on_host_fault(int sig, siginfo_t *si, void *ucv) {
+    if (si->si_code <= 0) { /* sent (kill, tgkill, sigqueue), not a fault */
+        rt_signal_host_async(sig, si, ucv);
+        return;
+    }
     if (host_fault.armed && host_fault.mm && mmu_owns_host_addr(host_fault.mm, si->si_addr)) {
         host_fault.addr = (uint64_t)((uint8_t *)si->si_addr - mmu_base(host_fault.mm));
         host_fault.signo = sig;
@@ -174,25 +195,45 @@ static void describe_access(const rt_proc *p, char *buf, size_t n, const char *w
     snprintf(buf, n, "%s %s address 0x%lx", what, state, addr);
 }
 
-/* A trap the guest cannot handle (no guest signal handlers yet). */
-static _Noreturn void guest_trap(const rt_proc *p, ir_trap trap, uint64_t addr) {
-    uint64_t pc = ((const ir_state_head *)p->cpu)->pc;
+/* si_code of a SIGSEGV at addr: not mapped, or mapped without access. */
+static int segv_code(const rt_proc *p, uint64_t addr) {
+    return mmu_page_prot(p->mm, addr) < 0 ? RT_SEGV_MAPERR : RT_SEGV_ACCERR;
+}
+
+/* A trap at the state's pc: to the guest's handler if it has one (returns),
+ * else the guest dies of it. */
+static void guest_trap(rt_thread *t, ir_trap trap, uint64_t addr) {
+    const rt_proc *p = t->proc;
+    uint64_t pc = ((const ir_state_head *)t->cpu)->pc;
+    uint64_t fetch = addr ? addr : pc;
     char why[160];
     switch (trap) {
     case IR_TRAP_ILLEGAL:
+        if (rt_signal_sync(t, SIGILL, RT_ILL_ILLOPC, pc))
+            return;
         guest_killed(SIGILL, "illegal instruction", pc);
     case IR_TRAP_BREAKPOINT:
+        if (rt_signal_sync(t, SIGTRAP, RT_TRAP_BRKPT, pc))
+            return;
         guest_killed(SIGTRAP, "breakpoint", pc);
     case IR_TRAP_FETCH_FAULT:
-        describe_access(p, why, sizeof why, "instruction fetch from", MMU_X, addr ? addr : pc);
+        if (rt_signal_sync(t, SIGSEGV, segv_code(p, fetch), fetch))
+            return;
+        describe_access(p, why, sizeof why, "instruction fetch from", MMU_X, fetch);
         guest_killed(SIGSEGV, why, pc);
     case IR_TRAP_LOAD_FAULT:
+        if (rt_signal_sync(t, SIGSEGV, segv_code(p, addr), addr))
+            return;
         describe_access(p, why, sizeof why, "load from", MMU_R, addr);
         guest_killed(SIGSEGV, why, pc);
     case IR_TRAP_STORE_FAULT:
+        if (rt_signal_sync(t, SIGSEGV, segv_code(p, addr), addr))
+            return;
         describe_access(p, why, sizeof why, "store to", MMU_W, addr);
         guest_killed(SIGSEGV, why, pc);
     case IR_TRAP_MISALIGNED:
+        if (rt_signal_sync(t, SIGBUS, RT_BUS_ADRALN, addr))
+            return;
         snprintf(why, sizeof why, "misaligned atomic access at 0x%lx", addr);
         guest_killed(SIGBUS, why, pc);
     default:
@@ -201,15 +242,21 @@ static _Noreturn void guest_trap(const rt_proc *p, ir_trap trap, uint64_t addr) 
     }
 }
 
-/* A host fault inside the guest range, caught by on_host_fault. */
-static _Noreturn void guest_host_fault(const rt_proc *p) {
-    uint64_t pc = ((const ir_state_head *)p->cpu)->pc;
+/* A host fault inside the guest range, caught by on_host_fault: to the
+ * guest's handler if it has one (returns), else the guest dies of it. */
+static void guest_host_fault(rt_thread *t) {
+    const rt_proc *p = t->proc;
+    uint64_t pc = ((const ir_state_head *)t->cpu)->pc;
+    uint64_t addr = host_fault.addr;
     char why[160];
     if (host_fault.signo == SIGBUS) {
-        snprintf(why, sizeof why, "access beyond the end of a mapped file at 0x%lx",
-                 (uint64_t)host_fault.addr);
+        if (rt_signal_sync(t, SIGBUS, RT_BUS_ADRERR, addr))
+            return;
+        snprintf(why, sizeof why, "access beyond the end of a mapped file at 0x%lx", addr);
         guest_killed(SIGBUS, why, pc);
     }
+    if (rt_signal_sync(t, SIGSEGV, segv_code(p, addr), addr))
+        return;
     if (host_fault.write < 0)
         snprintf(why, sizeof why, "access to unmapped or protected address 0x%lx",
                  (uint64_t)host_fault.addr);
@@ -243,37 +290,75 @@ static void log_new_block(const rt_proc *p, const ir_block *b) {
     }
 }
 
-/* Decodes the block at pc and caches it; a malformed block is a frontend bug. */
+/* Decodes the block at pc and caches it (or takes the one another thread
+ * cached first); a malformed block is a frontend bug.  A flush while
+ * decoding may have made the bytes stale: decode again. */
 static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
-    ir_block *b = p->arch->decode_block(pc, fetch_parcel, p->mm, MAX_BLOCK_INSNS);
-    if (!b || !rt_bcache_insert(cache, b)) {
-        fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
-        exit(1);
+    for (;;) {
+        uint64_t gen = rt_bcache_generation(cache);
+        ir_block *b = p->arch->decode_block(pc, fetch_parcel, p->mm, MAX_BLOCK_INSNS);
+        if (!b) {
+            fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
+            exit(1);
+        }
+        char msg[256];
+        const char *bad = ir_verify(b, msg, sizeof msg);
+        if (bad) {
+            fprintf(stderr, "liftvm: internal error: invalid IR for the block at 0x%lx: %s\n", pc,
+                    bad);
+            ir_print_block(stderr, b);
+            abort();
+        }
+        if (b->end_pc > b->pc) {
+            pthread_mutex_lock(&tr.mu);
+            rt_codemap_add(tr.code, b->pc, b->end_pc);
+            pthread_mutex_unlock(&tr.mu);
+        }
+        ir_block *cached = rt_bcache_insert_since(cache, b, gen); /* frees b unless it is cached */
+        if (!cached && rt_bcache_generation(cache) != gen)
+            continue;
+        if (!cached) {
+            fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
+            exit(1);
+        }
+        if (cached == b)
+            log_new_block(p, cached);
+        return cached;
     }
-    if (b->end_pc > b->pc)
-        rt_codemap_add(tr.code, b->pc, b->end_pc);
-    char msg[256];
-    const char *bad = ir_verify(b, msg, sizeof msg);
-    if (bad) {
-        fprintf(stderr, "liftvm: internal error: invalid IR for the block at 0x%lx: %s\n", pc, bad);
-        ir_print_block(stderr, b);
-        abort();
-    }
-    log_new_block(p, b);
-    return b;
 }
 
-/* Drops every translation: decoded blocks and compiled code. */
-static void drop_translations(void) {
+/* Drops every translation: decoded blocks and compiled code (under tr.mu;
+ * with several threads the jit is not running any code). */
+static void drop_translations_locked(void) {
     rt_bcache_flush(tr.cache);
     rt_codemap_clear(tr.code);
     if (tr.j)
         jit_invalidate(tr.j);
 }
 
+static void drop_translations(void) {
+    pthread_mutex_lock(&tr.mu);
+    drop_translations_locked();
+    pthread_mutex_unlock(&tr.mu);
+}
+
 void rt_code_invalidate(rt_proc *p, uint64_t addr, uint64_t len) {
-    if (tr.p == p && tr.code && rt_codemap_overlaps(tr.code, addr, len))
-        drop_translations();
+    if (tr.p != p || !tr.code)
+        return;
+    pthread_mutex_lock(&tr.mu);
+    if (rt_codemap_overlaps(tr.code, addr, len))
+        drop_translations_locked();
+    pthread_mutex_unlock(&tr.mu);
+}
+
+/* In the child of a fork only the forking thread exists: locks other
+ * threads may have held are made afresh and the cache forgets their
+ * readers. */
+static void after_fork_child(void) {
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    tr.mu = fresh;
+    if (tr.cache)
+        rt_bcache_after_fork(tr.cache, reader);
 }
 
 /* The jit's view of the block cache (on the guest thread). */
@@ -285,48 +370,61 @@ static const ir_block *jit_block_source(void *ctx, uint64_t pc, bool decode) {
     return b;
 }
 
-/* Acts on a block exit; returns -1 to go on, else the exit status. */
-static int after_block(rt_proc *p, ir_exit ex) {
+/* Acts on a block exit; false when the thread's loop must end. */
+static bool after_block(rt_thread *t, ir_exit ex) {
     switch (ex.kind) {
     case IR_EXIT_NEXT:
-        return -1;
-    case IR_EXIT_SYSCALL:
-        return rt_linux_syscall(p) ? -1 : p->exit_status & 0xff;
+        return true;
+    case IR_EXIT_SYSCALL: {
+        rt_bcache_offline(reader); /* the call may block */
+        bool go_on = rt_linux_syscall(t->proc);
+        rt_bcache_online(reader);
+        if (go_on && atomic_load_explicit(&t->flags, memory_order_relaxed))
+            go_on = rt_signal_deliver(t, true);
+        return go_on;
+    }
     case IR_EXIT_FLUSH:
         drop_translations();
-        return -1;
+        return true;
     case IR_EXIT_TRAP:
-        guest_trap(p, ex.trap, ex.addr);
+        guest_trap(t, ex.trap, ex.addr);
+        return true;
     }
     fprintf(stderr, "liftvm: internal error: unknown block exit %d at 0x%lx\n", (int)ex.kind,
-            ((ir_state_head *)p->cpu)->pc);
+            ((ir_state_head *)t->cpu)->pc);
     abort();
 }
 
-/* The loop proper; returns the exit status when the guest exits. */
-static int dispatch(rt_proc *p, rt_bcache *cache) {
-    ir_state_head *head = p->cpu;
+/* The loop proper, for one thread; returns when it exits (or the process). */
+static void dispatch(rt_thread *t, rt_bcache *cache) {
+    rt_proc *p = t->proc;
+    ir_state_head *head = t->cpu;
     const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
     for (;;) {
+        rt_bcache_quiescent(reader);
+        if (atomic_load_explicit(&t->flags, memory_order_relaxed) && !rt_signal_deliver(t, false))
+            return;
         ir_exit ex;
-        int status;
-        if (tr.jt && jit_run(tr.jt, p->cpu, &ex)) {
-            if ((status = after_block(p, ex)) >= 0)
-                return status;
+        bool jit = tr.jt && !atomic_load_explicit(&tr.multithreaded, memory_order_relaxed);
+        if (jit && jit_run(tr.jt, t->cpu, &ex)) {
+            if (!after_block(t, ex))
+                return;
             continue;
         }
         uint64_t pc = head->pc;
         ir_block *b = rt_bcache_lookup(cache, pc);
         if (!b)
             b = translate(p, cache, pc);
-        b->exec_count++;
+        /* Threads sharing the block may lose counts: it is only a hint. */
+        __atomic_store_n(&b->exec_count, __atomic_load_n(&b->exec_count, __ATOMIC_RELAXED) + 1,
+                         __ATOMIC_RELAXED);
         if (rt_log_on(RT_LOG_EXEC))
             rt_logf("exec 0x%lx\n", pc);
-        ex = ir_interp_run(b, p->cpu, &mem);
-        if (tr.jt)
-            jit_note_block(tr.jt, b, p->cpu, &ex);
-        if ((status = after_block(p, ex)) >= 0)
-            return status;
+        ex = ir_interp_run(b, t->cpu, &mem);
+        if (jit)
+            jit_note_block(tr.jt, b, t->cpu, &ex);
+        if (!after_block(t, ex))
+            return;
     }
 }
 
@@ -406,23 +504,57 @@ static void stop_jit(void) {
     tr.j = NULL;
 }
 
+/* Runs t's loop until the thread or the process exits.  A host fault in
+ * guest memory comes back through the sigsetjmp; the loop then goes on in
+ * the guest's handler. */
+static void run_thread(rt_thread *t) {
+    host_fault.mm = t->proc->mm;
+    reader = rt_bcache_reader_new(tr.cache);
+    if (!reader) {
+        fprintf(stderr, "liftvm: out of memory starting a guest thread\n");
+        rt_thread_exit_process(1);
+    }
+    if (sigsetjmp(host_fault.jb, 1) != 0) {
+        rt_signal_host_mask_lost(t); /* siglongjmp restored the mask of the sigsetjmp */
+        guest_host_fault(t);
+    }
+    host_fault.armed = 1;
+    dispatch(t, tr.cache);
+    host_fault.armed = 0;
+    rt_bcache_reader_free(reader);
+    reader = NULL;
+}
+
+static void threads_started(void) {
+    atomic_store(&tr.multithreaded, true);
+}
+
+static const rt_thread_runner runner = {run_thread, threads_started};
+
 int rt_run(rt_proc *p) {
     rt_bcache *cache = rt_bcache_new();
     rt_codemap *code = rt_codemap_new();
-    if (!cache || !code) {
+    rt_thread *t = rt_thread_current(p);
+    if (!cache || !code || !t) {
         fprintf(stderr, "liftvm: out of memory\n");
         return 1;
     }
     tr.p = p;
     tr.cache = cache;
     tr.code = code;
+    static bool atfork_done;
+    if (!atfork_done) {
+        atfork_done = true;
+        pthread_atfork(NULL, NULL, after_fork_child);
+    }
     start_jit(p);
     install_fault_handler(p->mm);
-    if (sigsetjmp(host_fault.jb, 1) != 0)
-        guest_host_fault(p);
-    host_fault.armed = 1;
-    int status = dispatch(p, cache);
-    host_fault.armed = 0;
+    rt_signal_init(p);
+    rt_thread_set_runner(&runner);
+    run_thread(t);
+    /* Waits for the other threads if this one exited alone; ends the host
+     * process at once if they still run after an exit_group. */
+    int status = rt_thread_finish(t);
     stop_jit();
     rt_bcache_free(cache);
     rt_codemap_free(code);

@@ -8,6 +8,7 @@
  */
 #include "runtime/linux/syscall_priv.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,8 +241,20 @@ static const sys_entry table[RT_NR_LIMIT] = {
     S(rt_sigaction, "Sppu", 'd'),
     S(rt_sigprocmask, "hppu", 'd'),
     S(rt_sigpending, "pu", 'd'),
+    S(rt_sigsuspend, "pu", 'd'),
+    S(rt_sigtimedwait, "pppu", 'd'),
+    S(rt_sigqueueinfo, "dSp", 'd'),
+    S(rt_tgsigqueueinfo, "ddSp", 'd'),
+    S(rt_sigreturn, "", 'x'),
     S(sigaltstack, "pp", 'd'),
     S(futex, "pfdppd", 'd'),
+    S(setitimer, "dpp", 'd'),
+    S(getitimer, "dp", 'd'),
+    S(timer_create, "cpp", 'd'),
+    S(timer_settime, "dxpp", 'd'),
+    S(timer_gettime, "dp", 'd'),
+    S(timer_getoverrun, "d", 'd'),
+    S(timer_delete, "d", 'd'),
     /* time */
     S(clock_gettime, "cp", 'd'),
     S(clock_getres, "cp", 'd'),
@@ -289,10 +302,28 @@ void rt_sys_unimp(const char *fmt, ...) {
     rt_logf("unimp: %s\n", buf);
 }
 
-static uint64_t load_reg(const rt_proc *p, size_t off) {
+static uint64_t load_reg(const void *cpu, size_t off) {
     uint64_t v;
-    memcpy(&v, (const uint8_t *)p->cpu + off, sizeof v);
+    memcpy(&v, (const uint8_t *)cpu + off, sizeof v);
     return v;
+}
+
+/* Calls that change the memory map run one at a time: the guest page
+ * table, the file-mapping list and the mmap search are not thread-safe. */
+static pthread_mutex_t mm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool changes_memory_map(uint64_t nr) {
+    switch (nr) {
+    case RT_NR_brk:
+    case RT_NR_mmap:
+    case RT_NR_munmap:
+    case RT_NR_mprotect:
+    case RT_NR_mremap:
+    case RT_NR_madvise:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Prints one strace line for call nr; ret_kind 'n' prints "= ?". */
@@ -313,20 +344,31 @@ void rt_sys_strace_unfinished(rt_proc *p) {
         trace(p, p->sys->cur_nr, p->sys->cur_args, 0, true);
 }
 
+/* The registers are the calling thread's (rt_thread_current). */
 bool rt_linux_syscall(rt_proc *p) {
     const fe_arch *arch = p->arch;
-    uint64_t nr = load_reg(p, arch->off_sysno);
+    rt_thread *t = rt_thread_current(p);
+    void *cpu = t ? t->cpu : p->cpu;
+    uint64_t nr = load_reg(cpu, arch->off_sysno);
     uint64_t a[6];
     for (int i = 0; i < 6; i++)
-        a[i] = load_reg(p, arch->off_args[i]);
+        a[i] = load_reg(cpu, arch->off_args[i]);
 
     const sys_entry *e = nr < RT_NR_LIMIT ? &table[nr] : NULL;
     rt_sys_state *st = rt_sys_state_get(p);
     long r;
-    if (e && e->fn && st) {
+    if (e && e->fn && st && t) {
         st->cur_nr = nr;
         memcpy(st->cur_args, a, sizeof a);
-        r = e->fn(p, a);
+        t->sys_nr = nr;
+        memcpy(t->sys_args, a, sizeof a);
+        if (changes_memory_map(nr)) {
+            pthread_mutex_lock(&mm_lock);
+            r = e->fn(p, a);
+            pthread_mutex_unlock(&mm_lock);
+        } else {
+            r = e->fn(p, a);
+        }
     } else if (e && e->fn) {
         r = -ENOMEM;
     } else {
@@ -337,9 +379,9 @@ bool rt_linux_syscall(rt_proc *p) {
 
     if (rt_log_on(RT_LOG_STRACE))
         trace(p, nr, a, r, false);
-    if (p->exited)
+    if (p->exited || (t && t->exiting))
         return false;
     uint64_t v = (uint64_t)r;
-    memcpy((uint8_t *)p->cpu + arch->off_ret, &v, sizeof v);
+    memcpy((uint8_t *)cpu + arch->off_ret, &v, sizeof v);
     return true;
 }

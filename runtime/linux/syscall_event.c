@@ -50,8 +50,7 @@ long rt_sys_epoll_ctl(rt_proc *p, const uint64_t *a) {
 }
 
 /* The common part of epoll_pwait and epoll_pwait2: timeout_ms is used
- * when ts is NULL.  The signal mask is ignored until signals are
- * delivered. */
+ * when ts is NULL; the guest's mask is in force during the wait. */
 static long epoll_wait_common(rt_proc *p, const uint64_t *a, int timeout_ms,
                               const struct timespec *ts) {
     int max = rt_sys_int(a[2]);
@@ -63,10 +62,12 @@ static long epoll_wait_common(rt_proc *p, const uint64_t *a, int timeout_ms,
         return -EFAULT;
     struct epoll_event ev[EPOLL_BATCH];
     int n = max < EPOLL_BATCH ? max : EPOLL_BATCH;
-    long r = ts ? syscall(SYS_epoll_pwait2, rt_sys_int(a[0]), ev, n, ts, NULL, 8)
-                : syscall(SYS_epoll_pwait, rt_sys_int(a[0]), ev, n, timeout_ms, NULL, 8);
+    long r = ts ? rt_sys_wait_call(p, a[4], SYS_epoll_pwait2, rt_sys_int(a[0]), (long)ev, n,
+                                   (long)ts, 0, 8)
+                : rt_sys_wait_call(p, a[4], SYS_epoll_pwait, rt_sys_int(a[0]), (long)ev, n,
+                                   timeout_ms, 0, 8);
     if (r < 0)
-        return -errno;
+        return r;
     for (long i = 0; i < r; i++) {
         guest_epoll_event g = {.events = ev[i].events, .pad = 0, .data = ev[i].data.u64};
         if (mmu_write(p->mm, a[1] + (uint64_t)i * sizeof g, &g, sizeof g))

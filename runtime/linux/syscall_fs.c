@@ -529,8 +529,8 @@ static int store_timespec(rt_proc *p, uint64_t addr, const struct timespec *ts) 
 }
 
 /* ppoll(fds, nfds, timeout, sigmask, sigsetsize): struct pollfd is the same
- * 8 bytes on both sides.  The signal mask is ignored until signal delivery
- * exists; the remaining time is written back as Linux does. */
+ * 8 bytes on both sides.  The guest's mask is in force during the wait
+ * (rt_sys_wait_call); the remaining time is written back as Linux does. */
 long rt_sys_ppoll(rt_proc *p, const uint64_t *a) {
     uint64_t nfds = a[1];
     if (nfds > 1u << 20)
@@ -543,16 +543,17 @@ long rt_sys_ppoll(rt_proc *p, const uint64_t *a) {
     struct timespec ts, *tsp;
     if (load_timespec(p, a[2], &ts, &tsp))
         return -EFAULT;
-    long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, NULL, 8);
+    long r = rt_sys_wait_call(p, a[3], SYS_ppoll, (long)fds, (long)nfds, (long)tsp, 0, 8, 0);
     if (r < 0)
-        return -errno;
+        return r;
     if (tsp && store_timespec(p, a[2], tsp))
         return -EFAULT;
     return r;
 }
 
 /* pselect6(n, in, out, ex, timeout, sigmask-pair): fd_set is an array of
- * 64-bit words on both sides, so the sets are used in place. */
+ * 64-bit words on both sides, so the sets are used in place; the pair is
+ * {sigset pointer, size}. */
 long rt_sys_pselect6(rt_proc *p, const uint64_t *a) {
     int n = rt_sys_int(a[0]);
     if (n < 0)
@@ -567,9 +568,15 @@ long rt_sys_pselect6(rt_proc *p, const uint64_t *a) {
     struct timespec ts, *tsp;
     if (load_timespec(p, a[4], &ts, &tsp))
         return -EFAULT;
-    long r = syscall(SYS_pselect6, n, set[0], set[1], set[2], tsp, NULL);
+    uint64_t pair[2] = {0, 8};
+    if (a[5] && mmu_read(p->mm, a[5], pair, sizeof pair))
+        return -EFAULT;
+    if (pair[0] && pair[1] != 8)
+        return -EINVAL;
+    long r = rt_sys_wait_call(p, pair[0], SYS_pselect6, n, (long)set[0], (long)set[1],
+                              (long)set[2], (long)tsp, 0);
     if (r < 0)
-        return -errno;
+        return r;
     if (tsp && store_timespec(p, a[4], tsp))
         return -EFAULT;
     return r;

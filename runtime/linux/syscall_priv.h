@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "runtime/linux/rt_linux.h"
+#include "runtime/linux/rt_thread.h"
 #include "runtime/linux/syscall_nr.h"
 #include "runtime/rt_log.h"
 
@@ -49,17 +50,22 @@ typedef struct rt_sys_filemap {
     bool shared;
 } rt_sys_filemap;
 
-/* Per-process syscall state (rt_proc.sys). */
+/* Per-process syscall state (rt_proc.sys).  What belongs to one thread is
+ * in rt_thread (rt_thread.h, rt_thread_current(p)): the signal mask and
+ * pending signals, the altstack, the tid address, the robust list, the
+ * syscall in progress (sys_nr, sys_args).  The fields marked "unused"
+ * below are no longer read by the signal and thread code; they go once
+ * syscall_fork.c and syscall_exec.c use the thread's. */
 typedef struct rt_sys_state {
-    rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal number */
-    uint64_t sigmask;                        /* blocked signals, bit (sig - 1) */
-    uint64_t sigpending;                     /* blocked signals sent to self */
-    uint64_t altstack_sp, altstack_size;
+    rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal number; under rt_signal.c's lock */
+    uint64_t sigmask;                        /* unused: rt_thread.sigmask */
+    uint64_t sigpending;                     /* unused: rt_thread.sig_pending */
+    uint64_t altstack_sp, altstack_size;     /* unused: rt_thread.altstack */
     int32_t altstack_flags;
-    uint64_t clear_child_tid; /* set_tid_address */
-    uint64_t robust_list, robust_len;
+    uint64_t clear_child_tid; /* unused: rt_thread.clear_child_tid */
+    uint64_t robust_list, robust_len; /* unused: rt_thread.robust_list */
     char comm[16];                /* PR_SET_NAME */
-    uint64_t cur_nr, cur_args[6]; /* the call in progress, for strace */
+    uint64_t cur_nr, cur_args[6]; /* the last call any thread made (strace); see rt_thread.sys_nr */
     rt_sys_filemap *fmaps;        /* sorted, disjoint */
     size_t nfmaps, capfmaps;
     /* Where the initial stack holds the argument and environment strings and
@@ -165,6 +171,13 @@ long rt_sys_procfs_open(rt_proc *p, const char *guest_path, int host_flags);
  * guest's blocked mask and ignored signals of a new syscall state from the
  * host process, which liftvm's execve set up from the old guest. */
 void rt_sys_exec_inherit(rt_sys_state *st);
+
+/* A host call that blocks for the guest (syscall_signal.c): interruptible
+ * by guest signals without a race; with the guest sigset at mask_addr (if
+ * not 0) as the mask while it runs, as ppoll, pselect6 and epoll_pwait
+ * swap it.  Returns the raw result or -errno. */
+long rt_sys_wait_call(rt_proc *p, uint64_t mask_addr, long nr, long a1, long a2, long a3, long a4,
+                      long a5, long a6);
 
 /* -d unimp: "unimp: " + message. */
 void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -395,8 +408,20 @@ RT_SYS_DECL(tgkill)
 RT_SYS_DECL(rt_sigaction)
 RT_SYS_DECL(rt_sigprocmask)
 RT_SYS_DECL(rt_sigpending)
+RT_SYS_DECL(rt_sigsuspend)
+RT_SYS_DECL(rt_sigtimedwait)
+RT_SYS_DECL(rt_sigqueueinfo)
+RT_SYS_DECL(rt_tgsigqueueinfo)
+RT_SYS_DECL(rt_sigreturn)
 RT_SYS_DECL(sigaltstack)
 RT_SYS_DECL(futex)
+RT_SYS_DECL(setitimer)
+RT_SYS_DECL(getitimer)
+RT_SYS_DECL(timer_create)
+RT_SYS_DECL(timer_settime)
+RT_SYS_DECL(timer_gettime)
+RT_SYS_DECL(timer_getoverrun)
+RT_SYS_DECL(timer_delete)
 /* syscall_time.c */
 RT_SYS_DECL(clock_gettime)
 RT_SYS_DECL(clock_getres)

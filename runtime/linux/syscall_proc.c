@@ -25,15 +25,19 @@
 
 /* ---- exit ---- */
 
-/* exit and exit_group are the same while the guest has one thread. */
+/* exit_group ends the process; exit ends the calling thread, and the last
+ * one out ends the process with its status (rt_thread.c). */
 long rt_sys_exit_group(rt_proc *p, const uint64_t *a) {
-    p->exited = true;
-    p->exit_status = (int)(a[0] & 0xff);
+    rt_thread_group_exit(p, (int)(a[0] & 0xff));
     return 0;
 }
 
 long rt_sys_exit(rt_proc *p, const uint64_t *a) {
-    return rt_sys_exit_group(p, a);
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return rt_sys_exit_group(p, a);
+    rt_thread_exit(t, (int)(a[0] & 0xff));
+    return 0;
 }
 
 /* ---- ids and credentials ---- */
@@ -190,8 +194,11 @@ long rt_sys_setsid(rt_proc *p, const uint64_t *a) {
 /* ---- thread registration ---- */
 
 long rt_sys_set_tid_address(rt_proc *p, const uint64_t *a) {
-    p->sys->clear_child_tid = a[0];
-    return gettid();
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    t->clear_child_tid = a[0];
+    return t->tid;
 }
 
 /* struct robust_list_head is three guest words. */
@@ -200,8 +207,11 @@ long rt_sys_set_tid_address(rt_proc *p, const uint64_t *a) {
 long rt_sys_set_robust_list(rt_proc *p, const uint64_t *a) {
     if (a[1] != ROBUST_HEAD_SIZE)
         return -EINVAL;
-    p->sys->robust_list = a[0];
-    p->sys->robust_len = a[1];
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    t->robust_list = a[0];
+    t->robust_len = a[1];
     return 0;
 }
 
@@ -210,7 +220,10 @@ long rt_sys_get_robust_list(rt_proc *p, const uint64_t *a) {
     if (pid != 0 && pid != gettid())
         return -ESRCH;
     uint64_t len = ROBUST_HEAD_SIZE;
-    if (mmu_write(p->mm, a[1], &p->sys->robust_list, 8) || mmu_write(p->mm, a[2], &len, 8))
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    if (mmu_write(p->mm, a[1], &t->robust_list, 8) || mmu_write(p->mm, a[2], &len, 8))
         return -EFAULT;
     return 0;
 }
@@ -229,11 +242,18 @@ long rt_sys_rseq(rt_proc *p, const uint64_t *a) {
  * a new process (rt_sys_fork, syscall_fork.c). */
 
 static long clone_dispatch(rt_proc *p, const rt_clone_args *ca) {
-    if ((ca->flags & RT_CLONE_VM) && !(ca->flags & RT_CLONE_VFORK)) {
-        rt_sys_unimp("clone of a thread (CLONE_VM, flags %#llx)", (unsigned long long)ca->flags);
-        return -ENOSYS;
-    }
-    return rt_sys_fork(p, ca);
+    uint64_t f = ca->flags;
+    if (!(f & RT_CLONE_VM) || (f & RT_CLONE_VFORK))
+        return rt_sys_fork(p, ca);
+    if (((f & RT_CLONE_THREAD) && !(f & RT_CLONE_SIGHAND)) || (f & RT_CLONE_PIDFD))
+        return -EINVAL;
+    if (!(f & RT_CLONE_THREAD) || ca->exit_signal)
+        rt_sys_unimp("clone flags %#llx exit signal %d: made a thread", (unsigned long long)f,
+                     ca->exit_signal);
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    return rt_thread_clone(p, t, f, ca->stack, ca->parent_tid, ca->tls, ca->child_tid);
 }
 
 /* clone(flags, newsp, parent_tid, tls, child_tid): riscv64 uses the

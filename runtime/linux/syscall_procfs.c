@@ -123,10 +123,11 @@ static void gen_cpuinfo(pbuf *pb) {
 
 /* Threads of the guest: liftvm's own helper threads (the jit's compile
  * thread) must not show, since programs check for threads before fork
- * (CPython warns).  One guest thread until guest threads exist. */
+ * (CPython warns). */
 static int guest_threads(const rt_proc *p) {
     (void)p;
-    return 1;
+    int n = rt_thread_count();
+    return n > 0 ? n : 1;
 }
 
 /* /proc/self/stat: "pid (comm) state ...": the comm between the first '('

@@ -1,182 +1,161 @@
 /*
- * syscall_signal.c — signals and futexes for a single-threaded guest.
+ * syscall_signal.c — the signal, futex and timer syscalls.
  *
- * Signal dispositions, the blocked mask and the alternate stack are
- * recorded in rt_sys_state; delivery to guest handlers is a later step.
- * A signal the guest sends itself while blocking it stays pending until
- * it is unblocked, as on Linux (glibc blocks signals around raise()).
- * Until then a signal the guest sends itself takes its default action for
- * real: a terminating one kills liftvm with the same host signal (no core
- * file), so the parent sees the status the guest would have produced.
- * SIG_IGN and SIG_DFL for ordinary signals are mirrored onto the host, so
- * a guest that ignores SIGPIPE gets EPIPE instead of dying.
+ * Signals travel as host signals (guest tid = host tid; numbering in
+ * rt_signal.h), so kill, tkill, tgkill and sigqueue pass through to the
+ * host kernel, which picks the receiving thread; the host handler and the
+ * dispatcher deliver them (rt_signal.c).  Actions are process-wide, masks,
+ * pending sets and alternate stacks per thread (rt_thread.h).
  *
- * With one thread a futex has no one to wait for or wake: FUTEX_WAIT with
- * a stale value returns -EAGAIN, wakes wake nobody, and FUTEX_WAKE_OP still
- * performs its operation on the second word.
+ * A signal the guest sends itself that would kill it by its default action
+ * kills liftvm here with the same host signal, without a core file and
+ * with a -d strace line, as before threads existed.
+ *
+ * Futexes are host futexes on the guest's memory (base + addr): waits,
+ * wakes, requeues, bitsets, timeouts and PI futexes all work across guest
+ * threads, and waits are interruptible by guest signals without a race
+ * (rt_signal_safe_syscall).  Interval timers and POSIX timers are the
+ * host's, with the signal number translated.
  */
 #include "runtime/linux/syscall_priv.h"
 
+#include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-/* clang-format off */
-/* Guest (asm-generic) signal numbers; x86-64 uses the same ones. */
-enum {
-    G_SIGHUP = 1, G_SIGINT = 2, G_SIGQUIT = 3, G_SIGILL = 4, G_SIGTRAP = 5, G_SIGABRT = 6,
-    G_SIGBUS = 7, G_SIGFPE = 8, G_SIGKILL = 9, G_SIGUSR1 = 10, G_SIGSEGV = 11,
-    G_SIGUSR2 = 12, G_SIGPIPE = 13, G_SIGALRM = 14, G_SIGTERM = 15, G_SIGSTKFLT = 16,
-    G_SIGCHLD = 17, G_SIGCONT = 18, G_SIGSTOP = 19, G_SIGTSTP = 20, G_SIGTTIN = 21,
-    G_SIGTTOU = 22, G_SIGURG = 23, G_SIGXCPU = 24, G_SIGXFSZ = 25, G_SIGVTALRM = 26,
-    G_SIGPROF = 27, G_SIGWINCH = 28, G_SIGIO = 29, G_SIGPWR = 30, G_SIGSYS = 31,
-};
-/* clang-format on */
+#include "runtime/linux/rt_signal.h"
 
-enum { G_SIG_DFL = 0, G_SIG_IGN = 1 };
+enum { G_SIGKILL = 9, G_SIGSEGV = 11, G_SIGSTOP = 19 };
 enum { G_SIG_BLOCK = 0, G_SIG_UNBLOCK = 1, G_SIG_SETMASK = 2 };
-enum { G_SS_ONSTACK = 1, G_SS_DISABLE = 2, G_SS_AUTODISARM = 1u << 31 };
-#define G_MINSIGSTKSZ 2048 /* riscv64 */
 
-static uint64_t sigbit(int sig) {
-    return 1ull << (sig - 1);
-}
 static const uint64_t unblockable = (1ull << (G_SIGKILL - 1)) | (1ull << (G_SIGSTOP - 1));
 
-typedef enum { ACT_TERM, ACT_CORE, ACT_IGN, ACT_STOP, ACT_CONT } default_action;
-
-/* clang-format off */
-static default_action default_of(int sig) {
-    switch (sig) {
-    case G_SIGQUIT: case G_SIGILL: case G_SIGTRAP: case G_SIGABRT: case G_SIGBUS:
-    case G_SIGFPE: case G_SIGSEGV: case G_SIGXCPU: case G_SIGXFSZ: case G_SIGSYS:
-        return ACT_CORE;
-    case G_SIGCHLD: case G_SIGURG: case G_SIGWINCH:
-        return ACT_IGN;
-    case G_SIGSTOP: case G_SIGTSTP: case G_SIGTTIN: case G_SIGTTOU:
-        return ACT_STOP;
-    case G_SIGCONT:
-        return ACT_CONT;
-    default:
-        return ACT_TERM; /* including every real-time signal */
-    }
-}
-/* clang-format on */
-
-/* Signals whose host disposition may follow the guest's SIG_IGN/SIG_DFL:
- * the classic ones the runtime does not use for faults, and never the
- * host libc's internal real-time signals. */
-/* clang-format off */
-static bool mirrored(int sig) {
-    switch (sig) {
-    case G_SIGHUP: case G_SIGINT: case G_SIGQUIT: case G_SIGUSR1: case G_SIGUSR2:
-    case G_SIGPIPE: case G_SIGALRM: case G_SIGTERM: case G_SIGCHLD: case G_SIGTSTP:
-    case G_SIGTTIN: case G_SIGTTOU: case G_SIGXCPU: case G_SIGXFSZ: case G_SIGVTALRM:
-    case G_SIGPROF: case G_SIGWINCH: case G_SIGURG: case G_SIGIO: case G_SIGPWR:
-        return true;
-    default:
-        return false;
-    }
-}
-/* clang-format on */
-
-/* Kills (or stops) liftvm with host signal sig, its default action. */
-static void host_default_raise(rt_proc *p, int sig) {
-    rt_sys_strace_unfinished(p);
-    if (rt_log_on(RT_LOG_STRACE))
-        rt_logf("+++ killed by SIG%s +++\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-    if (rt_log_file)
-        fflush(rt_log_file);
-    fflush(stdout);
-    fflush(stderr);
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
+static uint64_t reg(const rt_thread *t, size_t off) {
+    uint64_t v;
+    memcpy(&v, (const uint8_t *)t->cpu + off, sizeof v);
+    return v;
 }
 
-/* A signal the guest sent to itself: a blocked one waits in sigpending
- * until rt_sigprocmask unblocks it. */
-static long deliver_self(rt_proc *p, int sig) {
+/* ---- sending ---- */
+
+/* A signal to oneself that the host cannot carry (guest 63 and 64). */
+static long post_self(rt_thread *t, int sig, int code) {
+    rt_g_siginfo info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
+    info.si_code = code;
+    info.u.kill.pid = getpid();
+    info.u.kill.uid = getuid();
+    rt_signal_post_self(t, &info);
+    return 0;
+}
+
+/* Checks sig and finds its host twin: 0 (sig 0, the existence check), a
+ * host signal, or -1 for a guest signal with no host twin. */
+static int host_sig(int sig) {
     if (sig == 0)
         return 0;
-    if (sig < 0 || sig > RT_SIG_MAX)
-        return -EINVAL;
-    rt_sys_state *st = p->sys;
-    uint64_t handler = st->sigact[sig].handler;
-    bool catchable = sig != G_SIGKILL && sig != G_SIGSTOP;
-    if (catchable && handler == G_SIG_IGN)
-        return 0;
-    if (catchable && (st->sigmask & sigbit(sig))) {
-        st->sigpending |= sigbit(sig);
-        return 0;
-    }
-    if (catchable && handler != G_SIG_DFL) {
-        rt_sys_unimp("signal %d: guest handler %#llx not run (no signal delivery yet)", sig,
-                     (unsigned long long)handler);
-        return 0;
-    }
-    switch (default_of(sig)) {
-    case ACT_IGN:
-    case ACT_CONT:
-        return 0;
-    case ACT_STOP:
-        host_default_raise(p, sig);
-        return 0; /* continued */
-    default:
-        host_default_raise(p, sig);
-        /* Still alive (the host signal was somehow caught): exit as the
-         * kernel would report a death by signal to a shell. */
-        p->exited = true;
-        p->exit_status = 128 + sig;
-        return 0;
-    }
+    int h = rt_signal_to_host(sig);
+    return h ? h : -1;
 }
 
-/* True if tid is one of liftvm's own host threads. */
-static bool own_thread(int tid) {
+/* True if tid is one of liftvm's own host threads that runs no guest code
+ * (the jit's compile thread): the guest must not signal those. */
+static bool helper_thread(int tid) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d", tid);
-    return tid > 0 && access(path, F_OK) == 0;
+    return !rt_thread_is_guest(tid) && access(path, F_OK) == 0;
 }
 
 long rt_sys_kill(rt_proc *p, const uint64_t *a) {
     int pid = rt_sys_int(a[0]), sig = rt_sys_int(a[1]);
-    if (pid == getpid())
-        return deliver_self(p, sig);
-    return rt_sys_ret(kill(pid, sig));
+    rt_thread *t = rt_thread_current(p);
+    if (sig < 0 || sig > RT_SIG_MAX || !t)
+        return t ? -EINVAL : -ENOMEM;
+    int h = host_sig(sig);
+    bool self = pid == getpid();
+    if (h < 0)
+        return self ? post_self(t, sig, RT_SI_USER) : -EINVAL;
+    if (self && rt_signal_fatal_now(t, sig))
+        rt_signal_die(p, sig);
+    return rt_sys_ret(kill(pid, h));
 }
 
 long rt_sys_tkill(rt_proc *p, const uint64_t *a) {
     int tid = rt_sys_int(a[0]), sig = rt_sys_int(a[1]);
-    if (tid <= 0)
-        return -EINVAL;
-    if (tid == gettid())
-        return deliver_self(p, sig);
-    if (own_thread(tid))
-        return -ESRCH; /* a liftvm helper thread, not a guest thread */
-    return rt_sys_ret(syscall(SYS_tkill, tid, sig));
+    rt_thread *t = rt_thread_current(p);
+    if (tid <= 0 || sig < 0 || sig > RT_SIG_MAX || !t)
+        return t ? -EINVAL : -ENOMEM;
+    int h = host_sig(sig);
+    bool self = tid == t->tid;
+    if (h < 0)
+        return self ? post_self(t, sig, RT_SI_TKILL) : -EINVAL;
+    if (self && rt_signal_fatal_now(t, sig))
+        rt_signal_die(p, sig);
+    if (helper_thread(tid))
+        return -ESRCH;
+    return rt_sys_ret(syscall(SYS_tkill, tid, h));
 }
 
 long rt_sys_tgkill(rt_proc *p, const uint64_t *a) {
     int tgid = rt_sys_int(a[0]), tid = rt_sys_int(a[1]), sig = rt_sys_int(a[2]);
-    if (tgid <= 0 || tid <= 0)
-        return -EINVAL;
-    if (tgid == getpid())
-        return tid == gettid() ? deliver_self(p, sig) : -ESRCH;
-    return rt_sys_ret(syscall(SYS_tgkill, tgid, tid, sig));
+    rt_thread *t = rt_thread_current(p);
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > RT_SIG_MAX || !t)
+        return t ? -EINVAL : -ENOMEM;
+    int h = host_sig(sig);
+    bool self = tgid == getpid() && tid == t->tid;
+    if (h < 0)
+        return self ? post_self(t, sig, RT_SI_TKILL) : -EINVAL;
+    if (self && rt_signal_fatal_now(t, sig))
+        rt_signal_die(p, sig);
+    if (tgid == getpid() && helper_thread(tid))
+        return -ESRCH;
+    return rt_sys_ret(syscall(SYS_tgkill, tgid, tid, h));
 }
 
+/* rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig,
+ * info): siginfo has the same layout on both sides; only si_signo and the
+ * signal number change.  The host checks si_code as Linux would. */
+static long queue_info(rt_proc *p, int tgid, int tid, int sig, uint64_t uinfo) {
+    rt_thread *t = rt_thread_current(p);
+    if (sig < 0 || sig > RT_SIG_MAX || !t)
+        return t ? -EINVAL : -ENOMEM;
+    rt_g_siginfo info;
+    if (mmu_read(p->mm, uinfo, &info, sizeof info))
+        return -EFAULT;
+    int h = host_sig(sig);
+    bool self = tgid == getpid() && (tid == 0 || tid == t->tid);
+    if (h < 0) {
+        if (!self)
+            return -EINVAL;
+        info.si_signo = sig;
+        rt_signal_post_self(t, &info);
+        return 0;
+    }
+    info.si_signo = h;
+    if (tid)
+        return rt_sys_ret(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, h, &info));
+    return rt_sys_ret(syscall(SYS_rt_sigqueueinfo, tgid, h, &info));
+}
+
+long rt_sys_rt_sigqueueinfo(rt_proc *p, const uint64_t *a) {
+    return queue_info(p, rt_sys_int(a[0]), 0, rt_sys_int(a[1]), a[2]);
+}
+
+long rt_sys_rt_tgsigqueueinfo(rt_proc *p, const uint64_t *a) {
+    if (rt_sys_int(a[1]) <= 0)
+        return -EINVAL;
+    return queue_info(p, rt_sys_int(a[0]), rt_sys_int(a[1]), rt_sys_int(a[2]), a[3]);
+}
+
+/* ---- actions and masks ---- */
+
 /* rt_sigaction(sig, act, oact, sigsetsize) with riscv64's kernel struct
- * sigaction: handler, flags, mask (no sa_restorer). */
+ * sigaction: handler, flags, mask (no sa_restorer).  Guest 63 and 64 are
+ * recorded like the others (they can only come from the guest itself). */
 long rt_sys_rt_sigaction(rt_proc *p, const uint64_t *a) {
     int sig = rt_sys_int(a[0]);
     if (a[3] != 8)
@@ -185,211 +164,305 @@ long rt_sys_rt_sigaction(rt_proc *p, const uint64_t *a) {
         return -EINVAL;
     if (a[1] && (sig == G_SIGKILL || sig == G_SIGSTOP))
         return -EINVAL;
-    rt_sys_state *st = p->sys;
-    rt_sigaction_rec nw;
+    rt_sigaction_rec nw, old;
     if (a[1] && mmu_read(p->mm, a[1], &nw, sizeof nw))
         return -EFAULT;
-    if (a[2] && mmu_write(p->mm, a[2], &st->sigact[sig], sizeof st->sigact[sig]))
+    rt_signal_set_action(p, sig, a[1] ? &nw : NULL, &old);
+    if (a[2] && mmu_write(p->mm, a[2], &old, sizeof old))
         return -EFAULT;
-    if (a[1]) {
-        nw.mask &= ~unblockable;
-        st->sigact[sig] = nw;
-        if (nw.handler == G_SIG_IGN)
-            st->sigpending &= ~sigbit(sig);
-        if (mirrored(sig)) {
-            if (nw.handler == G_SIG_IGN)
-                signal(sig, SIG_IGN);
-            else if (nw.handler == G_SIG_DFL)
-                signal(sig, SIG_DFL);
-        }
-    }
     return 0;
 }
 
 long rt_sys_rt_sigprocmask(rt_proc *p, const uint64_t *a) {
     int how = rt_sys_int(a[0]);
-    if (a[3] != 8)
-        return -EINVAL;
-    rt_sys_state *st = p->sys;
-    uint64_t set = 0;
+    rt_thread *t = rt_thread_current(p);
+    if (a[3] != 8 || !t)
+        return t ? -EINVAL : -ENOMEM;
+    uint64_t set = 0, old = t->sigmask;
     if (a[1]) {
         if (how != G_SIG_BLOCK && how != G_SIG_UNBLOCK && how != G_SIG_SETMASK)
             return -EINVAL;
         if (mmu_read(p->mm, a[1], &set, sizeof set))
             return -EFAULT;
     }
-    if (a[2] && mmu_write(p->mm, a[2], &st->sigmask, sizeof st->sigmask))
+    if (a[2] && !mmu_check(p->mm, a[2], 8, MMU_W))
         return -EFAULT;
     if (a[1]) {
         if (how == G_SIG_BLOCK)
-            st->sigmask |= set;
+            t->sigmask |= set;
         else if (how == G_SIG_UNBLOCK)
-            st->sigmask &= ~set;
+            t->sigmask &= ~set;
         else
-            st->sigmask = set;
-        st->sigmask &= ~unblockable;
-        /* Signals that were waiting and are now unblocked arrive now. */
-        uint64_t ready = st->sigpending & ~st->sigmask;
-        for (int sig = 1; ready && sig <= RT_SIG_MAX; sig++) {
-            if (ready & sigbit(sig)) {
-                ready &= ~sigbit(sig);
-                st->sigpending &= ~sigbit(sig);
-                deliver_self(p, sig);
-                if (p->exited)
-                    break;
-            }
-        }
+            t->sigmask = set;
+        t->sigmask &= ~unblockable;
+        rt_signal_mask_changed(t); /* unblocked pending signals arrive after the call */
     }
+    if (a[2] && mmu_write(p->mm, a[2], &old, sizeof old))
+        return -EFAULT;
     return 0;
 }
 
-/* Only signals the guest sent itself while blocking them can be pending. */
 long rt_sys_rt_sigpending(rt_proc *p, const uint64_t *a) {
-    if (a[1] > 8)
-        return -EINVAL;
-    uint64_t pending = p->sys->sigpending & p->sys->sigmask;
+    rt_thread *t = rt_thread_current(p);
+    if (a[1] > 8 || !t)
+        return t ? -EINVAL : -ENOMEM;
+    uint64_t pending = rt_signal_pending(t);
     return mmu_write(p->mm, a[0], &pending, (size_t)a[1]) ? -EFAULT : 0;
 }
 
-/* stack_t: sp, int flags (padded), size — 24 bytes. */
-typedef struct guest_stack {
-    uint64_t sp;
-    int32_t flags;
-    int32_t pad;
-    uint64_t size;
-} guest_stack;
+long rt_sys_rt_sigsuspend(rt_proc *p, const uint64_t *a) {
+    rt_thread *t = rt_thread_current(p);
+    if (a[1] != 8 || !t)
+        return t ? -EINVAL : -ENOMEM;
+    uint64_t mask;
+    if (mmu_read(p->mm, a[0], &mask, sizeof mask))
+        return -EFAULT;
+    return rt_signal_suspend(t, mask);
+}
 
+/* rt_sigtimedwait(set, info, timeout, sigsetsize): struct timespec is two
+ * 64-bit words on both sides, so the host reads the guest's directly. */
+long rt_sys_rt_sigtimedwait(rt_proc *p, const uint64_t *a) {
+    rt_thread *t = rt_thread_current(p);
+    if (a[3] != 8 || !t)
+        return t ? -EINVAL : -ENOMEM;
+    uint64_t set;
+    if (mmu_read(p->mm, a[0], &set, sizeof set))
+        return -EFAULT;
+    const void *ts = NULL;
+    if (a[2] && !(ts = mmu_host_ptr(p->mm, a[2], 16, MMU_R)))
+        return -EFAULT;
+    if (a[1] && !mmu_check(p->mm, a[1], sizeof(rt_g_siginfo), MMU_W))
+        return -EFAULT;
+    rt_g_siginfo info;
+    long r = rt_signal_timedwait(t, set, &info, ts);
+    if (r > 0 && a[1] && mmu_write(p->mm, a[1], &info, sizeof info))
+        return -EFAULT;
+    return r;
+}
+
+/* The frame rt_sigreturn finds at sp is not one: Linux kills with SIGSEGV. */
+static _Noreturn void bad_sigreturn(rt_proc *p, rt_thread *t) {
+    fprintf(stderr, "liftvm: guest killed by SIGSEGV (bad signal frame at sp 0x%lx) at pc 0x%lx\n",
+            reg(t, p->arch->off_sp), ((const ir_state_head *)t->cpu)->pc);
+    rt_signal_die(p, G_SIGSEGV);
+    _exit(128 + G_SIGSEGV);
+}
+
+/* rt_sigreturn: the registers, FP state, mask and altstack come back from
+ * the frame at sp; the result is the restored a0, so writing it back
+ * changes nothing. */
+long rt_sys_rt_sigreturn(rt_proc *p, const uint64_t *a) {
+    (void)a;
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    uint64_t mask;
+    rt_g_stack ss;
+    if (rt_sigframe_restore(p->arch, p->mm, t->cpu, &mask, &ss) != 0)
+        bad_sigreturn(p, t);
+    t->sigmask = mask & ~unblockable;
+    rt_signal_set_altstack(t, &ss, reg(t, p->arch->off_sp)); /* errors other than EFAULT are ignored */
+    rt_signal_mask_changed(t);
+    return (long)reg(t, p->arch->off_ret);
+}
+
+/* sigaltstack(ss, old_ss); stack_t is sp, int flags (padded), size. */
 long rt_sys_sigaltstack(rt_proc *p, const uint64_t *a) {
-    rt_sys_state *st = p->sys;
-    guest_stack nw;
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    uint64_t sp = reg(t, p->arch->off_sp);
+    rt_g_stack nw, old = rt_signal_get_altstack(t, sp);
     if (a[0] && mmu_read(p->mm, a[0], &nw, sizeof nw))
         return -EFAULT;
-    if (a[1]) {
-        guest_stack old = {.sp = st->altstack_sp,
-                           .flags = st->altstack_size ? st->altstack_flags : G_SS_DISABLE,
-                           .size = st->altstack_size};
-        if (mmu_write(p->mm, a[1], &old, sizeof old))
-            return -EFAULT;
-    }
     if (a[0]) {
-        uint32_t mode = (uint32_t)nw.flags & ~(uint32_t)G_SS_AUTODISARM;
-        if (mode != 0 && mode != G_SS_DISABLE && mode != G_SS_ONSTACK)
-            return -EINVAL;
-        if (mode == G_SS_DISABLE) {
-            st->altstack_sp = 0;
-            st->altstack_size = 0;
-            st->altstack_flags = 0;
-        } else {
-            if (nw.size < G_MINSIGSTKSZ)
-                return -ENOMEM;
-            st->altstack_sp = nw.sp;
-            st->altstack_size = nw.size;
-            st->altstack_flags = (int32_t)((uint32_t)nw.flags & G_SS_AUTODISARM);
-        }
+        int r = rt_signal_set_altstack(t, &nw, sp);
+        if (r)
+            return r;
     }
+    if (a[1] && mmu_write(p->mm, a[1], &old, sizeof old))
+        return -EFAULT;
     return 0;
 }
 
 /* ---- futex ---- */
 
 enum {
-    FUTEX_WAIT = 0,
-    FUTEX_WAKE = 1,
-    FUTEX_FD = 2,
-    FUTEX_REQUEUE = 3,
-    FUTEX_CMP_REQUEUE = 4,
-    FUTEX_WAKE_OP = 5,
-    FUTEX_WAIT_BITSET = 9,
-    FUTEX_WAKE_BITSET = 10,
-    FUTEX_PRIVATE = 128,
-    FUTEX_CLOCK_REALTIME = 256,
+    G_FUTEX_WAIT = 0,
+    G_FUTEX_WAKE = 1,
+    G_FUTEX_FD = 2,
+    G_FUTEX_REQUEUE = 3,
+    G_FUTEX_CMP_REQUEUE = 4,
+    G_FUTEX_WAKE_OP = 5,
+    G_FUTEX_LOCK_PI = 6,
+    G_FUTEX_UNLOCK_PI = 7,
+    G_FUTEX_TRYLOCK_PI = 8,
+    G_FUTEX_WAIT_BITSET = 9,
+    G_FUTEX_WAKE_BITSET = 10,
+    G_FUTEX_WAIT_REQUEUE_PI = 11,
+    G_FUTEX_CMP_REQUEUE_PI = 12,
+    G_FUTEX_LOCK_PI2 = 13,
+    G_FUTEX_CMD_MASK = 127, /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
 };
 
-/* Applies FUTEX_WAKE_OP's encoded operation to the word at uaddr2. */
-static long futex_wake_op(rt_proc *p, uint64_t uaddr2, uint32_t val3) {
-    unsigned op = (val3 >> 28) & 0xf, cmp = (val3 >> 24) & 0xf;
-    int32_t oparg = (int32_t)(val3 << 8) >> 20; /* 12-bit signed */
-    if (op & 8) {
-        if ((uint32_t)oparg > 31)
-            return -EINVAL;
-        oparg = (int32_t)(1u << oparg);
-        op &= 7;
-    }
-    if (cmp > 5 || op > 4)
-        return -ENOSYS;
-    uint32_t *w = mmu_host_ptr(p->mm, uaddr2, 4, MMU_R | MMU_W);
-    if (!w || (uaddr2 & 3))
-        return w ? -EINVAL : -EFAULT;
-    uint32_t old = *w, v = (uint32_t)oparg;
-    /* clang-format off */
-    switch (op) {
-    case 0: *w = v; break;        /* SET */
-    case 1: *w = old + v; break;  /* ADD */
-    case 2: *w = old | v; break;  /* OR */
-    case 3: *w = old & ~v; break; /* ANDN */
-    default: *w = old ^ v; break; /* XOR */
-    }
-    /* clang-format on */
-    return 0; /* nobody to wake whatever the comparison says */
+/* The host address of the futex word at guest addr, or NULL (-EFAULT)
+ * when it lies outside the guest space.  An unmapped word inside it is
+ * left to the host kernel, which answers as Linux would (EFAULT when it
+ * must read it, nothing for a private wake). */
+static uint32_t *futex_word(rt_proc *p, uint64_t addr) {
+    if (addr > mmu_limit(p->mm) - 4)
+        return NULL;
+    return (uint32_t *)(mmu_base(p->mm) + addr);
 }
 
-/* Waits until the (relative or absolute) timeout: nothing can wake a lone
- * thread.  Without a timeout the thread would sleep forever, as on Linux. */
-static long futex_sleep(rt_proc *p, uint64_t taddr, bool absolute, bool realtime) {
-    if (!taddr) {
-        rt_sys_unimp("futex wait with no other thread and no timeout: sleeping forever");
-        for (;;)
-            pause();
-    }
-    int64_t raw[2];
-    if (mmu_read(p->mm, taddr, raw, sizeof raw))
-        return -EFAULT;
-    if (raw[0] < 0 || raw[1] < 0 || raw[1] >= 1000000000)
-        return -EINVAL;
-    struct timespec ts = {.tv_sec = raw[0], .tv_nsec = raw[1]};
-    clockid_t clk = realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-    int r;
-    while ((r = clock_nanosleep(clk, absolute ? TIMER_ABSTIME : 0, &ts, &ts)) == EINTR)
-        ;
-    return r ? -r : -ETIMEDOUT;
-}
-
+/* futex(uaddr, op, val, timeout or val2, uaddr2, val3): every command is
+ * the host's on the same words.  The op number, flags and struct timespec
+ * agree between riscv64 and x86-64. */
 long rt_sys_futex(rt_proc *p, const uint64_t *a) {
-    uint64_t uaddr = a[0];
     int op = rt_sys_int(a[1]);
-    int cmd = op & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
-    uint32_t val = (uint32_t)a[2], val3 = (uint32_t)a[5];
-    if (uaddr & 3)
+    int cmd = op & G_FUTEX_CMD_MASK;
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    if (a[0] & 3)
         return -EINVAL;
+    uint32_t *uaddr = futex_word(p, a[0]);
+    if (!uaddr)
+        return -EFAULT;
+    long val = (long)(uint32_t)a[2], val3 = (long)(uint32_t)a[5];
     switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
-        if (cmd == FUTEX_WAIT_BITSET && val3 == 0)
-            return -EINVAL;
-        uint32_t cur;
-        if (mmu_read(p->mm, uaddr, &cur, 4))
+    case G_FUTEX_WAIT:
+    case G_FUTEX_WAIT_BITSET:
+    case G_FUTEX_LOCK_PI:
+    case G_FUTEX_LOCK_PI2:
+    case G_FUTEX_WAIT_REQUEUE_PI: {
+        const void *ts = NULL;
+        if (a[3] && !(ts = mmu_host_ptr(p->mm, a[3], 16, MMU_R)))
             return -EFAULT;
-        if (cur != val)
-            return -EAGAIN;
-        return futex_sleep(p, a[3], cmd == FUTEX_WAIT_BITSET, op & FUTEX_CLOCK_REALTIME);
-    }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-        if (cmd == FUTEX_WAKE_BITSET && val3 == 0)
-            return -EINVAL;
-        return mmu_check(p->mm, uaddr, 4, MMU_R) ? 0 : -EFAULT;
-    case FUTEX_REQUEUE:
-        return 0;
-    case FUTEX_CMP_REQUEUE: {
-        uint32_t cur;
-        if (mmu_read(p->mm, uaddr, &cur, 4))
+        uint32_t *uaddr2 = NULL;
+        if (cmd == G_FUTEX_WAIT_REQUEUE_PI && !(uaddr2 = futex_word(p, a[4])))
             return -EFAULT;
-        return cur == val3 ? 0 : -EAGAIN;
+        return rt_signal_safe_syscall(t, SYS_futex, (long)uaddr, op, val, (long)ts, (long)uaddr2,
+                                      val3);
     }
-    case FUTEX_WAKE_OP:
-        return futex_wake_op(p, a[4], val3);
+    case G_FUTEX_WAKE:
+    case G_FUTEX_WAKE_BITSET:
+    case G_FUTEX_UNLOCK_PI:
+    case G_FUTEX_TRYLOCK_PI:
+        return rt_sys_ret(syscall(SYS_futex, uaddr, op, val, NULL, NULL, val3));
+    case G_FUTEX_REQUEUE:
+    case G_FUTEX_CMP_REQUEUE:
+    case G_FUTEX_WAKE_OP:
+    case G_FUTEX_CMP_REQUEUE_PI: {
+        uint32_t *uaddr2 = futex_word(p, a[4]);
+        if (!uaddr2)
+            return -EFAULT;
+        return rt_sys_ret(
+            syscall(SYS_futex, uaddr, op, val, (long)(uint32_t)a[3], uaddr2, val3));
+    }
     default:
         rt_sys_unimp("futex op %d", cmd);
         return -ENOSYS;
     }
+}
+
+/* ---- timers ---- */
+
+/* setitimer/getitimer: struct itimerval is four 64-bit words on both sides;
+ * ITIMER_REAL raises SIGALRM, which is the same number. */
+long rt_sys_setitimer(rt_proc *p, const uint64_t *a) {
+    const void *nw = NULL;
+    void *old = NULL;
+    if (a[1] && !(nw = mmu_host_ptr(p->mm, a[1], 32, MMU_R)))
+        return -EFAULT;
+    if (a[2] && !(old = mmu_host_ptr(p->mm, a[2], 32, MMU_W)))
+        return -EFAULT;
+    return rt_sys_ret(syscall(SYS_setitimer, rt_sys_int(a[0]), nw, old));
+}
+
+long rt_sys_getitimer(rt_proc *p, const uint64_t *a) {
+    void *cur = mmu_host_ptr(p->mm, a[1], 32, MMU_W);
+    if (!cur)
+        return -EFAULT;
+    return rt_sys_ret(syscall(SYS_getitimer, rt_sys_int(a[0]), cur));
+}
+
+/* struct sigevent: value, signo, notify, then a union whose first int is
+ * the thread id of SIGEV_THREAD_ID (64 bytes on both sides). */
+typedef struct guest_sigevent {
+    uint64_t value;
+    int32_t signo;
+    int32_t notify;
+    int32_t tid;
+    int32_t pad[11];
+} guest_sigevent;
+_Static_assert(sizeof(guest_sigevent) == sizeof(struct sigevent), "struct sigevent is 64 bytes");
+
+enum { G_SIGEV_SIGNAL = 0, G_SIGEV_NONE = 1, G_SIGEV_THREAD_ID = 4 };
+
+/* timer_create(clock, sevp, timerid): the kernel's timer id is an int. */
+long rt_sys_timer_create(rt_proc *p, const uint64_t *a) {
+    guest_sigevent ev;
+    guest_sigevent *evp = NULL;
+    if (a[1]) {
+        if (mmu_read(p->mm, a[1], &ev, sizeof ev))
+            return -EFAULT;
+        if (ev.notify == G_SIGEV_SIGNAL || ev.notify == G_SIGEV_THREAD_ID) {
+            if (ev.signo < 1 || ev.signo > RT_SIG_MAX)
+                return -EINVAL;
+            int h = rt_signal_to_host(ev.signo);
+            if (!h) {
+                rt_sys_unimp("timer_create with guest signal %d (no host signal)", ev.signo);
+                return -EINVAL;
+            }
+            ev.signo = h;
+        }
+        evp = &ev;
+    }
+    int32_t *id = mmu_host_ptr(p->mm, a[2], sizeof *id, MMU_W);
+    if (!id)
+        return -EFAULT;
+    return rt_sys_ret(syscall(SYS_timer_create, rt_sys_int(a[0]), evp, id));
+}
+
+/* struct itimerspec is four 64-bit words on both sides. */
+long rt_sys_timer_settime(rt_proc *p, const uint64_t *a) {
+    const void *nw = mmu_host_ptr(p->mm, a[2], 32, MMU_R);
+    void *old = NULL;
+    if (!nw || (a[3] && !(old = mmu_host_ptr(p->mm, a[3], 32, MMU_W))))
+        return -EFAULT;
+    return rt_sys_ret(syscall(SYS_timer_settime, rt_sys_int(a[0]), rt_sys_int(a[1]), nw, old));
+}
+
+long rt_sys_timer_gettime(rt_proc *p, const uint64_t *a) {
+    void *cur = mmu_host_ptr(p->mm, a[1], 32, MMU_W);
+    if (!cur)
+        return -EFAULT;
+    return rt_sys_ret(syscall(SYS_timer_gettime, rt_sys_int(a[0]), cur));
+}
+
+long rt_sys_timer_getoverrun(rt_proc *p, const uint64_t *a) {
+    (void)p;
+    return rt_sys_ret(syscall(SYS_timer_getoverrun, rt_sys_int(a[0])));
+}
+
+long rt_sys_timer_delete(rt_proc *p, const uint64_t *a) {
+    (void)p;
+    return rt_sys_ret(syscall(SYS_timer_delete, rt_sys_int(a[0])));
+}
+
+/* ---- waits that swap the mask (ppoll, pselect6, epoll_pwait) ---- */
+
+long rt_sys_wait_call(rt_proc *p, uint64_t mask_addr, long nr, long a1, long a2, long a3, long a4,
+                      long a5, long a6) {
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return -ENOMEM;
+    if (!mask_addr)
+        return rt_signal_safe_syscall(t, nr, a1, a2, a3, a4, a5, a6);
+    uint64_t mask;
+    if (mmu_read(p->mm, mask_addr, &mask, sizeof mask))
+        return -EFAULT;
+    return rt_signal_call_masked(t, mask, nr, a1, a2, a3, a4, a5, a6);
 }
