@@ -201,8 +201,10 @@ long rt_thread_clone(rt_proc *p, rt_thread *parent, uint64_t flags, uint64_t sp,
     pthread_mutex_lock(&reg_mu);
     link_live(t);
     pthread_mutex_unlock(&reg_mu);
-    if (!atomic_exchange(&multithreaded, true))
+    if (!atomic_exchange(&multithreaded, true)) {
         runner->multithreaded();
+        rt_sys_strace_pids = true; /* -d strace lines say which thread */
+    }
     /* The child starts with every signal blocked and sets its own mask. */
     sigset_t all, old;
     sigfillset(&all);

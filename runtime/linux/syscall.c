@@ -340,7 +340,10 @@ static void trace(rt_proc *p, uint64_t nr, const uint64_t *a, long r, bool unfin
 }
 
 void rt_sys_strace_unfinished(rt_proc *p) {
-    if (rt_log_on(RT_LOG_STRACE) && p->sys)
+    rt_thread *t = rt_thread_self();
+    if (rt_log_on(RT_LOG_STRACE) && t)
+        trace(p, t->sys_nr, t->sys_args, 0, true);
+    else if (rt_log_on(RT_LOG_STRACE) && p->sys)
         trace(p, p->sys->cur_nr, p->sys->cur_args, 0, true);
 }
 

@@ -414,8 +414,8 @@ static void put_arg(line *l, rt_proc *p, char kind, const uint64_t *a, int i, lo
 void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, const uint64_t *a,
                    long result) {
     line l = {.len = 0};
-    if (rt_sys_strace_pids)
-        put(&l, "[pid %d] ", (int)getpid());
+    if (rt_sys_strace_pids) /* the thread's id, as strace -f shows it */
+        put(&l, "[pid %d] ", (int)gettid());
     put(&l, "%s(", name);
     for (int i = 0; kinds[i] && i < 6; i++) {
         /* open's mode means something only with O_CREAT or O_TMPFILE */
