@@ -457,6 +457,10 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
     c->g.sysroot = NULL;
     c->dctx = ZSTD_createDCtx();
     c->root = jc_open_root(dir, o->mode == JIT_CACHE_RW, err, errlen);
+    if (c->root < 0 && o->mode == JIT_CACHE_RO && errno == ENOENT) {
+        free_cache(c); /* read-only and no cache yet: nothing to read, nothing to say */
+        return true;
+    }
     if (c->root < 0 || !c->program || !c->dctx) {
         free_cache(c);
         return false;

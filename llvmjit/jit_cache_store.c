@@ -147,6 +147,13 @@ static bool write_atomic(int dfd, const char *name, const void *data, size_t len
 
 /* ---- folders ---- */
 
+/* A new descriptor of the folder dfd for readdir: a dup() would share the
+ * read position, so a second listing of the same folder would be empty. */
+static int reopen_dir(int dfd)
+{
+    return openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* Opens (creating if asked) the folder name under dfd (AT_FDCWD: a path),
  * checking it is a trusted directory and not a symlink. */
 static int open_dir(int dfd, const char *name, bool create, bool *made, char *err, size_t errlen)
@@ -157,8 +164,10 @@ static int open_dir(int dfd, const char *name, bool create, bool *made, char *er
         *made = true;
     int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
+        int e = errno; /* kept for the caller: ENOENT means no cache yet */
         snprintf(err, errlen, "cannot open the cache folder %s: %s", name,
-                 errno == ELOOP || errno == ENOTDIR ? "not a folder (a symlink?)" : strerror(errno));
+                 e == ELOOP || e == ENOTDIR ? "not a folder (a symlink?)" : strerror(e));
+        errno = e;
         return -1;
     }
     struct stat st;
@@ -206,10 +215,14 @@ int jc_open_root(const char *dir, bool create, char *err, size_t errlen)
                                   "may skip this folder.\n";
         write_atomic(top, "CACHEDIR.TAG", tag, sizeof tag - 1);
     }
-    int v = open_dir(top, JC_VERSION_DIR, create, NULL, e, sizeof e);
+    int v = open_dir(top, JC_VERSION_DIR, create, NULL, e, sizeof e), saved = errno;
     close(top);
-    if (v < 0)
-        snprintf(err, errlen, "%s/%s", dir, e + strlen("cannot open the cache folder "));
+    errno = saved;
+    if (v < 0) {
+        snprintf(err, errlen, "cannot open the cache folder %s/%s", dir,
+                 e + strlen("cannot open the cache folder "));
+        errno = saved;
+    }
     return v;
 }
 
@@ -395,7 +408,7 @@ void jc_read_group(int gfd, const uint8_t *want, bool check_objects, jc_set *set
     memset(set, 0, sizeof *set);
     ZSTD_DCtx *dctx = check_objects ? ZSTD_createDCtx() : NULL; /* non-NULL: check */
     read_one(gfd, "pack", want, dctx, set);
-    int d = dup(gfd);
+    int d = reopen_dir(gfd);
     DIR *dir = d >= 0 ? fdopendir(d) : NULL;
     if (dir) {
         for (struct dirent *e; (e = readdir(dir));)
@@ -535,7 +548,7 @@ static int newest_first(const void *a, const void *b)
 /* Removes stray temporary files of writers that died long ago. */
 static void remove_stale_temps(int gfd)
 {
-    int d = dup(gfd);
+    int d = reopen_dir(gfd);
     DIR *dir = d >= 0 ? fdopendir(d) : NULL;
     if (!dir) {
         if (d >= 0)
@@ -632,7 +645,7 @@ bool jc_remove_group(int root, const char *name)
         return unlinkat(root, name, 0) == 0 || unlinkat(root, name, AT_REMOVEDIR) == 0;
     }
     int lk = lock_group(g);
-    int d = dup(g);
+    int d = reopen_dir(g);
     DIR *dir = d >= 0 ? fdopendir(d) : NULL;
     if (dir) {
         for (struct dirent *e; (e = readdir(dir));)
@@ -687,7 +700,7 @@ bool jc_write_blob(int root, const char *name, const void *data, size_t len)
 jc_group_info *jc_list_groups(int root, size_t *n)
 {
     *n = 0;
-    int d = dup(root);
+    int d = reopen_dir(root);
     DIR *dir = d >= 0 ? fdopendir(d) : NULL;
     if (!dir) {
         if (d >= 0)
@@ -710,7 +723,7 @@ jc_group_info *jc_list_groups(int root, size_t *n)
         memset(g, 0, sizeof *g);
         snprintf(g->name, sizeof g->name, "%s", e->d_name);
         int gfd = openat(root, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        int gd = gfd >= 0 ? dup(gfd) : -1;
+        int gd = gfd >= 0 ? reopen_dir(gfd) : -1;
         DIR *gdir = gd >= 0 ? fdopendir(gd) : NULL;
         if (gdir) {
             for (struct dirent *f; (f = readdir(gdir));) {
@@ -778,13 +791,44 @@ static void trim_runs(int root)
     free(buf);
 }
 
+/* Bytes of the files directly under root (run log, stubs). */
+static uint64_t loose_bytes(int root)
+{
+    uint64_t total = 0;
+    int d = reopen_dir(root);
+    DIR *dir = d >= 0 ? fdopendir(d) : NULL;
+    if (!dir) {
+        if (d >= 0)
+            close(d);
+        return 0;
+    }
+    for (struct dirent *e; (e = readdir(dir));) {
+        struct stat st;
+        if (fstatat(root, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    }
+    closedir(dir);
+    return total;
+}
+
 uint64_t jc_prune(int root, uint64_t limit, unsigned *removed_groups)
 {
     trim_runs(root);
     size_t n;
     jc_group_info *g = jc_list_groups(root, &n);
-    struct stat st;
-    uint64_t total = fstatat(root, "runs", &st, AT_SYMLINK_NOFOLLOW) == 0 ? (uint64_t)st.st_size : 0;
+    uint64_t total = loose_bytes(root);
+    if (total > limit) { /* kept stubs are remade by the next run */
+        int d = reopen_dir(root);
+        DIR *dir = d >= 0 ? fdopendir(d) : NULL;
+        for (struct dirent *e; dir && (e = readdir(dir));)
+            if (strncmp(e->d_name, "stubs-", 6) == 0)
+                unlinkat(root, e->d_name, 0);
+        if (dir)
+            closedir(dir);
+        else if (d >= 0)
+            close(d);
+        total = loose_bytes(root);
+    }
     unsigned removed = 0;
     qsort(g, n, sizeof *g, most_recent_first);
     for (size_t i = 0; i < n; i++) {
