@@ -21,6 +21,8 @@ PACKAGES=(
     # build
     build-essential cmake pkg-config
     libelf-dev libzstd-dev llvm-16-dev
+    # translation cache keys (XXH3-128)
+    libxxhash-dev
     # unit tests
     libcriterion-dev
     # guest programs: the riscv64 cross toolchain and an oracle to compare with
@@ -30,8 +32,8 @@ PACKAGES=(
     ca-certificates gnupg debian-archive-keyring
     # tools the test scripts call
     coreutils diffutils gzip findutils gawk
-    # benchmarks
-    hyperfine
+    # benchmarks; perf for tests/cache/perf_names.sh (guest names in perf report)
+    hyperfine linux-perf
 )
 
 SUDO=
