@@ -21,7 +21,8 @@
 # NATIVE_CC, RV_SYSROOT (default: the Debian trixie riscv64 sysroot that
 # scripts/fetch-guests.sh --sysroot riscv64 made, else /usr/riscv64-linux-gnu),
 # GUEST_TIMEOUT (seconds per run, default 300), LIFTVM_GUEST_CACHE.
-# To check the tests themselves, use tests/userland/qemu-oracle.sh as LIFTVM.
+# To check the tests themselves, use tests/userland/qemu-oracle.sh as LIFTVM
+# (with LIFTVM_USERLAND_STRICT=1: every check must then pass).
 # Checks named in tests/userland/xfail.txt (e.g. "pthread_mutex.static")
 # print XFAIL and do not fail the run, as in run.sh; LIFTVM_USERLAND_STRICT=1
 # ignores the list.

@@ -32,7 +32,8 @@
 #
 # Environment: LIFTVM_TEST_ARGS (extra liftvm options before the program),
 # GUEST_TIMEOUT (seconds per run, default 300), LIFTVM_GUEST_CACHE.
-# To check the tests themselves, use tests/userland/qemu-oracle.sh as LIFTVM.
+# To check the tests themselves, use tests/userland/qemu-oracle.sh as LIFTVM
+# (with LIFTVM_USERLAND_STRICT=1: every check must then pass).
 # Prints "PASS name" or "FAIL name: reason" per check, then "N passed, M failed";
 # exits 0 only if no check failed.
 
