@@ -218,6 +218,8 @@ static void host_install(int g, const rt_sigaction_rec *a) {
 
 void rt_signal_set_action(rt_proc *p, int g, const rt_sigaction_rec *nw, rt_sigaction_rec *old) {
     rt_sys_state *st = p->sys;
+    rt_thread *t = rt_thread_self();
+    bool dropped = false;
     pthread_mutex_lock(&act_mu);
     if (old)
         *old = st->sigact[g];
@@ -225,11 +227,14 @@ void rt_signal_set_action(rt_proc *p, int g, const rt_sigaction_rec *nw, rt_siga
         st->sigact[g] = *nw;
         st->sigact[g].mask &= ~unblockable;
         host_install(g, nw);
-        rt_thread *t = rt_thread_self();
+        /* Setting SIG_IGN discards a pending instance (the host does the
+         * same for the ones still in its queue). */
         if (nw->handler == G_SIG_IGN && t)
-            atomic_fetch_and(&t->sig_pending, ~bit(g));
+            dropped = atomic_fetch_and(&t->sig_pending, ~bit(g)) & bit(g);
     }
     pthread_mutex_unlock(&act_mu);
+    if (dropped)
+        rt_signal_mask_changed(t); /* the host may take g again */
 }
 
 /* The action for delivering g; SA_RESETHAND resets it on the way. */
