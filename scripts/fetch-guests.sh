@@ -17,7 +17,9 @@
 #                 for an empty system (no Recommends).  May be repeated.
 #                 When both sysroots exist, the versions of the named
 #                 packages are compared and the result printed; a different
-#                 source version is an error (exit status 3).
+#                 source version is an error (exit status 3), except that
+#                 with both asked for, both lists are refreshed and both
+#                 sysroots rebuilt once first.
 #   --qemu        put a static qemu-riscv64 (Debian trixie's qemu-user for
 #                 the host, amd64) into CACHE_DIR/qemu/: the oracle that
 #                 tests/userland/qemu-oracle.sh runs (Debian 12's qemu 7.2
@@ -505,7 +507,18 @@ mapfile -t ARCHES < <(printf '%s\n' "${ARCHES[@]}" | awk '!seen[$0]++')
 for a in "${ARCHES[@]}"; do
     build_sysroot "$a"
 done
-compare_versions || exit 3
+if ! compare_versions; then
+    # Usually one sysroot was made from older package lists than the other
+    # (a point release in between): with both asked for, refresh both lists
+    # and rebuild both, once.
+    [ ${#ARCHES[@]} -eq 2 ] && [ "$UPDATE" = 0 ] || exit 3
+    say "refreshing both package lists and rebuilding both sysroots"
+    UPDATE=1
+    for a in "${ARCHES[@]}"; do
+        build_sysroot "$a"
+    done
+    compare_versions || exit 3
+fi
 for a in "${ARCHES[@]}"; do
     echo "$CACHE/sysroot-$a"
 done
