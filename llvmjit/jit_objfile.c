@@ -105,6 +105,33 @@ size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name)
     return s && s->st_shndx != SHN_UNDEF ? (size_t)s->st_size : 0;
 }
 
+bool jit_obj_undefined(const void *obj, size_t len, void (*fn)(void *ctx, const char *name),
+                       void *ctx)
+{
+    objview v;
+    char err[64];
+    if (!view(&v, obj, len, err, sizeof err))
+        return false;
+    for (size_t i = 0; i < v.shnum; i++) {
+        const Elf64_Shdr *s = &v.sh[i];
+        if (s->sh_type != SHT_SYMTAB || s->sh_entsize != sizeof(Elf64_Sym) || s->sh_offset % 8 ||
+            s->sh_link >= v.shnum)
+            continue;
+        const Elf64_Shdr *str = &v.sh[s->sh_link];
+        const char *strs = (const char *)v.p + str->sh_offset;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(v.p + s->sh_offset);
+        for (size_t k = 1; k < s->sh_size / sizeof *sym; k++) {
+            uint64_t at = sym[k].st_name;
+            if (sym[k].st_shndx != SHN_UNDEF || at == 0)
+                continue;
+            if (at >= str->sh_size || !memchr(strs + at, 0, str->sh_size - at))
+                return false;
+            fn(ctx, strs + at);
+        }
+    }
+    return true;
+}
+
 bool jit_obj_rename(void *obj, size_t len, const char *from, const char *to)
 {
     objview v;

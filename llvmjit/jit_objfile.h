@@ -18,6 +18,11 @@ bool jit_obj_check(const void *obj, size_t len, const char *name, char *err, siz
 /* st_size of the symbol name defined in obj, 0 if absent or obj malformed. */
 size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name);
 
+/* Calls fn(ctx, name) for every undefined symbol of obj (names are
+ * NUL-terminated inside the string table); false if obj is malformed. */
+bool jit_obj_undefined(const void *obj, size_t len, void (*fn)(void *ctx, const char *name),
+                       void *ctx);
+
 /* Renames symbol from to to (the same length) in place, in every string
  * table of obj (symbol names, and section names ending in ".from").  A
  * unit's function has one name per process, so a cached object gets a

@@ -154,34 +154,88 @@ static bool grow_cell_set(jit_session *s)
     return true;
 }
 
-/* Under link_mu: defines jit_cell_<pc> for every cell an object names that
- * has no symbol yet.  Cells live as long as the jit, so a symbol, once
- * defined, stays right. */
-static bool define_cells(jit_session *s, const uint64_t *pcs, jit_cell *const *cells, size_t n,
-                         char *err, size_t errlen)
+/* The cells an object may name: cells[i] is the cell of pcs[i] (sorted),
+ * extra one more (or NULL). */
+typedef struct cell_list {
+    jit_session *s;
+    const uint64_t *pcs;
+    jit_cell *const *cells;
+    size_t n;
+    jit_cell *extra;
+    bool failed;
+    char *err;
+    size_t errlen;
+} cell_list;
+
+static jit_cell *cell_of(const cell_list *l, uint64_t pc)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t slot;
-        if ((s->cell_count + 1) * 2 > s->cell_cap && !grow_cell_set(s)) {
-            snprintf(err, errlen, "out of memory");
-            return false;
-        }
-        if (pcs[i] == UINT64_MAX || cell_defined(s, pcs[i], &slot))
-            continue;
-        char name[JIT_CELL_SYM_MAX];
-        jit_cell_symbol(name, sizeof name, pcs[i]);
-        LLVMOrcCSymbolMapPair pair = {
-            .Name = LLVMOrcLLJITMangleAndIntern(s->J, name),
-            .Sym = {.Address = (LLVMOrcExecutorAddress)(uintptr_t)cells[i],
-                    .Flags = {.GenericFlags = LLVMJITSymbolGenericFlagsExported}},
-        };
-        LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pair, 1);
-        if (take_error(LLVMOrcJITDylibDefine(s->jd, mu), "defining a cell", err, errlen))
-            return false;
-        s->cell_pcs[slot] = pcs[i];
-        s->cell_count++;
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->pcs[mid] == pc)
+            return l->cells[mid];
+        if (l->pcs[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return true;
+    return l->extra && l->extra->pc == pc ? l->extra : NULL;
+}
+
+/* jit_obj_undefined callback: defines jit_cell_<pc> if it has no symbol
+ * yet.  Only the cells the object really names: a symbol defined and never
+ * looked up stays an unmaterialised unit in the JITDylib, and ORC walks
+ * all of those whenever a resource tracker goes away. */
+static void define_cell(void *ctx, const char *name)
+{
+    cell_list *l = ctx;
+    jit_session *s = l->s;
+    static const char prefix[] = "jit_cell_";
+    char *end;
+    if (l->failed || strncmp(name, prefix, sizeof prefix - 1) != 0)
+        return;
+    uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
+    jit_cell *c = *end ? NULL : cell_of(l, pc);
+    if (!c) {
+        snprintf(l->err, l->errlen, "the object names %s, which is none of its exits", name);
+        l->failed = true;
+        return;
+    }
+    size_t slot;
+    if ((s->cell_count + 1) * 2 > s->cell_cap && !grow_cell_set(s)) {
+        snprintf(l->err, l->errlen, "out of memory");
+        l->failed = true;
+        return;
+    }
+    if (cell_defined(s, pc, &slot))
+        return;
+    LLVMOrcCSymbolMapPair pair = {
+        .Name = LLVMOrcLLJITMangleAndIntern(s->J, name),
+        .Sym = {.Address = (LLVMOrcExecutorAddress)(uintptr_t)c,
+                .Flags = {.GenericFlags = LLVMJITSymbolGenericFlagsExported}},
+    };
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pair, 1);
+    if (take_error(LLVMOrcJITDylibDefine(s->jd, mu), "defining a cell", l->err, l->errlen)) {
+        l->failed = true;
+        return;
+    }
+    s->cell_pcs[slot] = pc;
+    s->cell_count++;
+}
+
+/* Under link_mu: defines the symbols of the cells obj names.  Cells live as
+ * long as the jit, so a symbol, once defined, stays right. */
+static bool define_cells(jit_session *s, const void *obj, size_t len, cell_list *l, char *err,
+                         size_t errlen)
+{
+    l->s = s;
+    l->err = err;
+    l->errlen = errlen;
+    if (!jit_obj_undefined(obj, len, define_cell, l)) {
+        snprintf(err, errlen, "malformed object");
+        return false;
+    }
+    return !l->failed;
 }
 
 /* Links obj (taken) under a new resource tracker and looks name up. */
@@ -311,12 +365,16 @@ void jit_session_free(jit_session *s)
 void *jit_session_enter(jit_session *s) { return s->enter; }
 
 /* The cells a unit made from in names: its exits and its counter. */
-static bool define_unit_cells(jit_session *s, const jit_lift_in *in, char *err, size_t errlen)
+static bool define_unit_cells(jit_session *s, const jit_lift_in *in, const void *obj, size_t len,
+                              char *err, size_t errlen)
 {
-    if (in->exits &&
-        !define_cells(s, in->exits->exit_pc, in->exits->exit_cell, in->exits->n_exits, err, errlen))
-        return false;
-    return !in->head_cell || define_cells(s, &in->head_cell->pc, &in->head_cell, 1, err, errlen);
+    cell_list l = {.extra = in->head_cell};
+    if (in->exits) {
+        l.pcs = in->exits->exit_pc;
+        l.cells = in->exits->exit_cell;
+        l.n = in->exits->n_exits;
+    }
+    return define_cells(s, obj, len, &l, err, errlen);
 }
 
 bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump_dir,
@@ -352,7 +410,7 @@ bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump
         if (keep_obj && (out->obj = malloc(out->obj_size)))
             memcpy(out->obj, bytes, out->obj_size);
         pthread_mutex_lock(&s->link_mu);
-        ok = define_unit_cells(s, in, err, errlen);
+        ok = define_unit_cells(s, in, bytes, out->obj_size, err, errlen);
         if (ok)
             ok = link_object(s, obj, in->name, &out->code, &rt, err, errlen); /* takes obj */
         else
@@ -398,7 +456,8 @@ bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *n
     }
     LLVMOrcResourceTrackerRef rt = NULL;
     pthread_mutex_lock(&s->link_mu);
-    bool ok = define_cells(s, pcs, cells, ncells, err, errlen);
+    cell_list l = {.pcs = pcs, .cells = cells, .n = ncells};
+    bool ok = define_cells(s, obj, len, &l, err, errlen);
     if (ok)
         ok = link_object(s, buf, name, &out->code, &rt, err, errlen); /* takes buf */
     else

@@ -42,7 +42,8 @@ bool jit_session_compile(jit_session *s, const jit_lift_in *in, const char *dump
                          char *err, size_t errlen);
 /* Links a relocatable object made by jit_session_compile (maybe in another
  * process; len bytes at obj, copied) whose function is name, after defining
- * the symbols of the cells it names (cells[i] is the cell of pcs[i]).  No
+ * the symbols of the cells it names (cells[i] is the cell of pcs[i], pcs
+ * sorted; naming another cell is an error).  No
  * optimisation, no code generation.  Callable from any thread.  False with
  * err set. */
 bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *name,
