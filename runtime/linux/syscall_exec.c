@@ -328,7 +328,8 @@ static const char *pass_path(rt_proc *p, int dirfd, const char *gpath, const cha
 static void set_host_sigmask(rt_proc *p, bool for_liftvm, sigset_t *old) {
     sigset_t set;
     sigemptyset(&set);
-    uint64_t mask = p->sys ? p->sys->sigmask : 0;
+    rt_thread *t = rt_thread_current(p);
+    uint64_t mask = t ? t->sigmask : 0;
     for (int sig = 1; sig <= RT_SIG_MAX && sig < NSIG; sig++)
         if (mask & (1ull << (sig - 1)))
             sigaddset(&set, sig);
@@ -339,12 +340,9 @@ static void set_host_sigmask(rt_proc *p, bool for_liftvm, sigset_t *old) {
     pthread_sigmask(SIG_SETMASK, &set, old);
 }
 
+/* The blocked mask is inherited by the first rt_thread (rt_thread_current
+ * starts from the host mask); ignored actions are read back here. */
 void rt_sys_exec_inherit(rt_sys_state *st) {
-    sigset_t set;
-    if (pthread_sigmask(SIG_SETMASK, NULL, &set) == 0)
-        for (int sig = 1; sig <= RT_SIG_MAX && sig < NSIG; sig++)
-            if (sig != SIGKILL && sig != SIGSTOP && sigismember(&set, sig) == 1)
-                st->sigmask |= 1ull << (sig - 1);
     for (int sig = 1; sig <= RT_SIG_MAX && sig < NSIG; sig++) {
         struct sigaction sa;
         if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
