@@ -76,8 +76,10 @@ static void drop_installed(jit_cell *c, void *arg)
 {
     (void)arg;
     if (c->unit) {
-        /* The LLJIT is going: only drop our reference. */
-        LLVMOrcReleaseResourceTracker(c->unit->rt);
+        /* The LLJIT is going: only drop our reference (cached units linked
+         * without ORC have none; the cache frees their memory). */
+        if (c->unit->rt)
+            LLVMOrcReleaseResourceTracker(c->unit->rt);
         free(c->unit);
         c->unit = NULL;
     }

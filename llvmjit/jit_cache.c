@@ -9,7 +9,11 @@
  *   compiled (compile thread): key = H(configuration, shape, blocks, code_hash)
  *           ─► record ─► journal file
  *   jit_run finds no code at pc (guest thread): a record for pc whose key
- *           matches the guest code now ─► decompress, rename, link ─► cell
+ *           matches the guest code now ─► decompress ─► link ─► cell
+ *           linking is jit_codemem.c's copy and relocate, no LLVM; objects it
+ *           cannot link go through ORC (renamed: names are per process)
+ *   the session's stubs (jit_enter) are linked the same way at attach, so a
+ *           warm run need not wait for LLVM to start
  *   jit_free: journal ─► pack (compaction), size limit, run log
  *
  * A record is tried once per jit epoch: after an invalidation (fence.i, a
@@ -53,6 +57,10 @@ struct jit_cache {
     int32_t *next;  /* next record with the same pc, -1 at the end */
     uint64_t *tried; /* per record: the jit epoch it was last tried in */
     ZSTD_DCtx *dctx; /* guest thread */
+    jit_codemem *mem; /* code of cached units, stubs */
+    void *stubs;      /* its block holding jit_enter, or NULL */
+    uint64_t orc_loads; /* units jit_codemem could not link */
+    bool can_enter;     /* j->enter is set (guest thread) */
     uint64_t verify_ns, unpack_ns, link_ns; /* parts of st.load_ns */
     uint64_t attach_ns, wait_ns; /* reading the cache; waiting for the LLVM session */
     pthread_mutex_t mu; /* st, gfd, wrote (the compile thread stores) */
@@ -403,6 +411,8 @@ static bool matches(const jit_cache *c, const jc_record *r, bool claim)
     return memcmp(key, r->key, JC_ID_LEN) == 0;
 }
 
+static void load_stubs(jit *j, jit_cache *c, const char *dir);
+
 /* ---- attach and close ---- */
 
 static void free_cache(jit_cache *c)
@@ -417,6 +427,7 @@ static void free_cache(jit_cache *c)
     free(c->tried);
     free(c->program);
     ZSTD_freeDCtx(c->dctx);
+    jit_codemem_free(c->mem); /* the units are gone (jit_free), or none used it */
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -456,12 +467,13 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
     c->g.program = c->program;
     c->g.sysroot = NULL;
     c->dctx = ZSTD_createDCtx();
+    c->mem = jit_codemem_new();
     c->root = jc_open_root(dir, o->mode == JIT_CACHE_RW, err, errlen);
     if (c->root < 0 && o->mode == JIT_CACHE_RO && errno == ENOENT) {
         free_cache(c); /* read-only and no cache yet: nothing to read, nothing to say */
         return true;
     }
-    if (c->root < 0 || !c->program || !c->dctx) {
+    if (c->root < 0 || !c->program || !c->dctx || !c->mem) {
         free_cache(c);
         return false;
     }
@@ -480,6 +492,7 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
         free_cache(c);
         return false;
     }
+    load_stubs(j, c, dir);
     c->attach_ns = jit_now_ns() - t0;
     j->cache = c;
     return true;
@@ -514,9 +527,11 @@ static void print_stats(const jit_cache *c, FILE *f)
             s->hits ? s->load_ns / 1e6 / (double)s->hits : 0.0, c->attach_ns / 1e6,
             c->wait_ns / 1e6);
     if (s->hits)
-        fprintf(f, "jit: cache load per unit: verify %.1f us, unpack %.1f us, link %.1f us\n",
+        fprintf(f,
+                "jit: cache load per unit: verify %.1f us, unpack %.1f us, link %.1f us; "
+                "%llu linked by LLVM\n",
                 c->verify_ns / 1e3 / (double)s->hits, c->unpack_ns / 1e3 / (double)s->hits,
-                c->link_ns / 1e3 / (double)s->hits);
+                c->link_ns / 1e3 / (double)s->hits, (unsigned long long)c->orc_loads);
 }
 
 void jit_cache_print_stats(const jit *j, FILE *f)
@@ -651,56 +666,141 @@ static bool session_ready(jit *j)
     }
 }
 
+/* What a cached object's undefined symbols resolve to: the cells of its
+ * exits, and host helpers. */
+typedef struct resolver {
+    const jc_record *r;
+    jit_cell *const *cells;
+} resolver;
+
+static uint64_t resolve(void *ctx, const char *name)
+{
+    const resolver *rs = ctx;
+    static const char prefix[] = "jit_cell_";
+    if (strncmp(name, prefix, sizeof prefix - 1) == 0 && rs) {
+        char *end;
+        uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
+        size_t lo = 0, hi = rs->r->n_exits;
+        while (!*end && lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (rs->r->exits[mid] == pc)
+                return (uint64_t)(uintptr_t)rs->cells[mid];
+            if (rs->r->exits[mid] < pc)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < jit_helper_count; i++)
+        if (strcmp(jit_helper_syms[i].name, name) == 0)
+            return (uint64_t)(uintptr_t)jit_helper_syms[i].addr;
+    return 0;
+}
+
+/* Links obj through ORC (the fallback): a fresh name first, since the
+ * session defines each name once. */
+static bool link_with_orc(jit *j, jit_cache *c, const jc_record *r, void *obj,
+                          jit_cell *const *cells, jit_compiled *out)
+{
+    char name[256], fresh[256], err[256];
+    memcpy(name, r->name, r->name_len);
+    name[r->name_len] = 0;
+    int w = snprintf(fresh, sizeof fresh, "r%0*llx", (int)r->name_len - 1,
+                     (unsigned long long)c->load_seq);
+    if (w != (int)r->name_len || !jit_obj_rename(obj, r->obj_size, name, fresh) ||
+        !session_ready(j))
+        return false;
+    if (!jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells, r->n_exits, out,
+                          err, sizeof err)) {
+        if (j->opt.log_units)
+            fprintf(j->opt.log ? j->opt.log : stderr, "jit: cached unit at 0x%llx: %s\n",
+                    (unsigned long long)r->pc, err);
+        return false;
+    }
+    c->orc_loads++;
+    return true;
+}
+
 /* Links r's object and returns the new unit, or NULL. */
 static jit_unit *load_unit(jit_thread *t, jit_cache *c, const jc_record *r, size_t *code_size)
 {
     jit *j = t->j;
-    char name[256], fresh[256], err[256];
-    memcpy(name, r->name, r->name_len);
-    name[r->name_len] = 0;
     uint64_t seq = ++c->load_seq;
-    int w = snprintf(fresh, sizeof fresh, "r%0*llx", (int)r->name_len - 1, (unsigned long long)seq);
-    if (w != (int)r->name_len)
-        return NULL;
     uint64_t t0 = jit_now_ns();
     jit_cell **cells = malloc((r->n_exits ? r->n_exits : 1) * sizeof *cells);
     void *obj = jc_unpack_object(r, c->dctx);
-    jit_unit *u = NULL;
-    if (!cells || !obj || !jit_obj_rename(obj, r->obj_size, name, fresh))
-        goto out;
-    uint64_t t1 = jit_now_ns();
-    c->unpack_ns += t1 - t0;
+    jit_unit *u = calloc(1, sizeof *u);
+    if (!cells || !obj || !u)
+        goto fail;
     for (uint32_t i = 0; i < r->n_exits; i++)
         if (!(cells[i] = jit_cells_get(j->cells, r->exits[i], j->exit_stub)))
-            goto out;
-    jit_compiled out;
-    bool linked = jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells,
-                                   r->n_exits, &out, err, sizeof err);
+            goto fail;
+    uint64_t t1 = jit_now_ns();
+    c->unpack_ns += t1 - t0;
+    char name[256];
+    memcpy(name, r->name, r->name_len);
+    name[r->name_len] = 0;
+    resolver rs = {r, cells};
+    jit_compiled out = {0};
+    bool linked = jit_codemem_link(c->mem, obj, r->obj_size, name, resolve, &rs, &out.code,
+                                   &out.code_size, &u->mem);
+    if (!linked)
+        linked = link_with_orc(j, c, r, obj, cells, &out);
     c->link_ns += jit_now_ns() - t1;
-    if (!linked) {
-        if (j->opt.log_units)
-            fprintf(j->opt.log ? j->opt.log : stderr, "jit: cached unit at 0x%llx: %s\n",
-                    (unsigned long long)r->pc, err);
-        goto out;
-    }
-    if (!(u = calloc(1, sizeof *u))) {
-        jit_session_remove(j->sess, out.rt);
-        goto out;
-    }
+    if (!linked)
+        goto fail;
     u->pc = r->pc;
     u->tier = r->tier;
     u->n_blocks = r->n_blocks;
     u->seq = seq;
     u->code = out.code;
-    u->obj_size = out.obj_size;
+    u->obj_size = r->obj_size;
     u->rt = out.rt;
     u->enter = j->enter;
     u->epoch = atomic_load(&j->epoch);
     *code_size = out.code_size;
-out:
     free(obj);
     free(cells);
     return u;
+fail:
+    free(u);
+    free(obj);
+    free(cells);
+    return NULL;
+}
+
+void jit_cache_release_code(jit *j, void *mem)
+{
+    if (j->cache)
+        jit_codemem_release(j->cache->mem, mem);
+}
+
+/* jit_enter from the stubs the session kept in the cache folder, linked
+ * here and checked as the session checks its own: a warm run can enter
+ * cached code before LLVM has started. */
+static void load_stubs(jit *j, jit_cache *c, const char *dir)
+{
+    size_t len = 0, size = 0, s_enter, s_next;
+    uint64_t v_enter, v_next;
+    void *obj = jit_cache_stubs_load(dir, &len), *enter = NULL;
+    if (!obj || !jit_obj_symbol_at(obj, len, "jit_enter", &s_enter, &v_enter) ||
+        !jit_obj_symbol_at(obj, len, "jit_exit_next", &s_next, &v_next) || s_enter != s_next ||
+        !jit_codemem_link(c->mem, obj, len, "jit_enter", resolve, NULL, &enter, &size,
+                          &c->stubs)) {
+        free(obj);
+        return;
+    }
+    free(obj);
+    static const unsigned char want[] = {0x31, 0xc0, 0xc2, 0x08, 0x00}; /* xor eax; ret 8 */
+    const uint8_t *next = (const uint8_t *)enter - v_enter + v_next;
+    if (memcmp(next, want, sizeof want) != 0 ||
+        memcmp((const void *)jit_exit_stub, want, sizeof want) != 0)
+        return; /* the session will refuse them too */
+    pthread_mutex_lock(&j->mu);
+    if (!j->enter)
+        j->enter = (jit_enter_fn)enter;
+    pthread_mutex_unlock(&j->mu);
 }
 
 /* Publishes u in cell (as jit_queue.c's install does for compiled units). */
@@ -736,11 +836,15 @@ static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
     if (!cell || atomic_load(&cell->tier) >= r->tier)
         return NULL;
     uint64_t t0 = jit_now_ns();
-    bool ready = session_ready(j);
-    c->wait_ns += jit_now_ns() - t0;
-    if (!ready)
-        return NULL;
-    t0 = jit_now_ns();
+    if (!c->can_enter) { /* the cached stubs, or the session's */
+        pthread_mutex_lock(&j->mu);
+        c->can_enter = j->enter != NULL;
+        pthread_mutex_unlock(&j->mu);
+        if (!c->can_enter && !(c->can_enter = session_ready(j)))
+            return NULL;
+        c->wait_ns += jit_now_ns() - t0;
+        t0 = jit_now_ns();
+    }
     /* Claiming the code makes the runtime count its pages as translated,
      * so a later map change there drops the unit. */
     uint64_t tv = jit_now_ns();

@@ -83,6 +83,7 @@ struct jit_unit {
     void *code;
     size_t obj_size;
     void *rt; /* LLVMOrcResourceTrackerRef; freed on the compile thread */
+    void *mem; /* instead of rt: code of a cached unit linked by jit_codemem.c */
     jit_cell *cell; /* where installed, or NULL */
     jit_enter_fn enter;
     uint64_t epoch;

@@ -4,12 +4,18 @@
  *
  *   ELF header ─► section headers (e_shoff, e_shnum) ─► .symtab (SHT_SYMTAB)
  *     └► its sh_link: .strtab, where symbol names live
+ *
+ * jit_obj_link is a tiny static linker for the cached objects of units:
+ * allocatable sections one after the other, R_X86_64_64 relocations (all
+ * LLVM emits for units under the large code model: cells, host helpers,
+ * constant pools).
  */
 #include "llvmjit/jit_objfile.h"
 
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct objview {
@@ -105,6 +111,21 @@ size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name)
     return s && s->st_shndx != SHN_UNDEF ? (size_t)s->st_size : 0;
 }
 
+bool jit_obj_symbol_at(const void *obj, size_t len, const char *name, size_t *section,
+                       uint64_t *value)
+{
+    objview v;
+    char err[64];
+    if (!view(&v, obj, len, err, sizeof err))
+        return false;
+    const Elf64_Sym *s = find_symbol(&v, name);
+    if (!s || s->st_shndx == SHN_UNDEF || s->st_shndx >= v.shnum)
+        return false;
+    *section = s->st_shndx;
+    *value = s->st_value;
+    return true;
+}
+
 bool jit_obj_undefined(const void *obj, size_t len, void (*fn)(void *ctx, const char *name),
                        void *ctx)
 {
@@ -155,5 +176,123 @@ bool jit_obj_rename(void *obj, size_t len, const char *from, const char *to)
             }
         }
     }
+    return true;
+}
+
+/* ---- linking ---- */
+
+#define MAX_SECTIONS 256
+
+/* Offsets of the allocatable sections in the layout (SIZE_MAX: not placed). */
+static bool place_sections(const objview *v, size_t *off, size_t *size, size_t *align)
+{
+    size_t at = 0, max_align = 16;
+    if (v->shnum > MAX_SECTIONS)
+        return false;
+    for (size_t i = 0; i < v->shnum; i++) {
+        const Elf64_Shdr *s = &v->sh[i];
+        off[i] = SIZE_MAX;
+        if (!(s->sh_flags & SHF_ALLOC) || s->sh_size == 0)
+            continue;
+        uint64_t a = s->sh_addralign ? s->sh_addralign : 1;
+        if (a & (a - 1) || a > 4096 || s->sh_size > (64u << 20))
+            return false;
+        at = (at + a - 1) & ~(size_t)(a - 1);
+        off[i] = at;
+        at += s->sh_size;
+        if (a > max_align)
+            max_align = a;
+    }
+    *size = at;
+    *align = max_align;
+    return true;
+}
+
+bool jit_obj_layout(const void *obj, size_t len, size_t *size, size_t *align)
+{
+    objview v;
+    char err[64];
+    size_t off[MAX_SECTIONS];
+    return view(&v, obj, len, err, sizeof err) && place_sections(&v, off, size, align);
+}
+
+/* The value of symbol k of symtab s for a relocation; false if unknown. */
+static bool symbol_value(const objview *v, const Elf64_Shdr *s, size_t k, const size_t *off,
+                         uint8_t *dst, jit_obj_resolve_fn resolve, void *ctx, uint64_t *out)
+{
+    if (k >= s->sh_size / sizeof(Elf64_Sym) || s->sh_link >= v->shnum)
+        return false;
+    const Elf64_Sym *sym = (const Elf64_Sym *)(v->p + s->sh_offset) + k;
+    if (sym->st_shndx == SHN_ABS) {
+        *out = sym->st_value;
+        return true;
+    }
+    if (sym->st_shndx == SHN_UNDEF) {
+        const Elf64_Shdr *str = &v->sh[s->sh_link];
+        const char *name = (const char *)v->p + str->sh_offset + sym->st_name;
+        if (sym->st_name >= str->sh_size || !memchr(name, 0, str->sh_size - sym->st_name))
+            return false;
+        *out = resolve(ctx, name);
+        return *out != 0;
+    }
+    if (sym->st_shndx >= v->shnum || off[sym->st_shndx] == SIZE_MAX ||
+        sym->st_value > v->sh[sym->st_shndx].sh_size)
+        return false;
+    *out = (uint64_t)(uintptr_t)(dst + off[sym->st_shndx]) + sym->st_value;
+    return true;
+}
+
+bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
+                  jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
+                  size_t *code_size)
+{
+    objview v;
+    char err[64];
+    size_t off[MAX_SECTIONS], need, align;
+    if (!view(&v, obj, len, err, sizeof err) || !place_sections(&v, off, &need, &align) ||
+        need > size)
+        return false;
+    for (size_t i = 0; i < v.shnum; i++) {
+        if (off[i] == SIZE_MAX)
+            continue;
+        if (v.sh[i].sh_type == SHT_NOBITS)
+            memset(dst + off[i], 0, v.sh[i].sh_size);
+        else
+            memcpy(dst + off[i], v.p + v.sh[i].sh_offset, v.sh[i].sh_size);
+    }
+    for (size_t i = 0; i < v.shnum; i++) {
+        const Elf64_Shdr *r = &v.sh[i];
+        if (r->sh_type == SHT_REL)
+            return false;
+        if (r->sh_type != SHT_RELA)
+            continue;
+        if (r->sh_info >= v.shnum || r->sh_link >= v.shnum ||
+            r->sh_entsize != sizeof(Elf64_Rela) || r->sh_offset % 8)
+            return false;
+        if (off[r->sh_info] == SIZE_MAX)
+            continue; /* relocates a section that is not loaded (debug info) */
+        const Elf64_Shdr *target = &v.sh[r->sh_info], *symtab = &v.sh[r->sh_link];
+        if (symtab->sh_type != SHT_SYMTAB || symtab->sh_offset % 8)
+            return false;
+        const Elf64_Rela *rel = (const Elf64_Rela *)(v.p + r->sh_offset);
+        for (size_t k = 0; k < r->sh_size / sizeof *rel; k++) {
+            uint32_t type = (uint32_t)ELF64_R_TYPE(rel[k].r_info);
+            if (type == R_X86_64_NONE)
+                continue;
+            uint64_t s;
+            if (type != R_X86_64_64 || rel[k].r_offset > target->sh_size ||
+                target->sh_size - rel[k].r_offset < 8 ||
+                !symbol_value(&v, symtab, ELF64_R_SYM(rel[k].r_info), off, dst, resolve, ctx, &s))
+                return false;
+            uint64_t val = s + (uint64_t)rel[k].r_addend;
+            memcpy(dst + off[r->sh_info] + rel[k].r_offset, &val, 8);
+        }
+    }
+    const Elf64_Sym *f = find_symbol(&v, name);
+    if (!f || ELF64_ST_TYPE(f->st_info) != STT_FUNC || f->st_shndx >= v.shnum ||
+        off[f->st_shndx] == SIZE_MAX || f->st_value >= v.sh[f->st_shndx].sh_size)
+        return false;
+    *entry = dst + off[f->st_shndx] + f->st_value;
+    *code_size = f->st_size;
     return true;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True if obj is an ELF64 little-endian x86-64 relocatable object whose
  * section headers and symbol table lie inside its len bytes and which
@@ -23,10 +24,31 @@ size_t jit_obj_symbol_size(const void *obj, size_t len, const char *name);
 bool jit_obj_undefined(const void *obj, size_t len, void (*fn)(void *ctx, const char *name),
                        void *ctx);
 
+/* Section index and value of the defined symbol name; false if absent. */
+bool jit_obj_symbol_at(const void *obj, size_t len, const char *name, size_t *section,
+                       uint64_t *value);
+
 /* Renames symbol from to to (the same length) in place, in every string
  * table of obj (symbol names, and section names ending in ".from").  A
  * unit's function has one name per process, so a cached object gets a
  * fresh one before it is linked.  False if from is not a symbol of obj. */
 bool jit_obj_rename(void *obj, size_t len, const char *from, const char *to);
+
+/* ---- linking without LLVM (jit_codemem.c) ---- */
+
+/* Bytes (and alignment) the allocatable sections of obj need when laid out
+ * one after the other; false if obj is malformed. */
+bool jit_obj_layout(const void *obj, size_t len, size_t *size, size_t *align);
+/* The address of an undefined symbol, 0 if unknown. */
+typedef uint64_t (*jit_obj_resolve_fn)(void *ctx, const char *name);
+/* Lays out obj's allocatable sections at dst (size bytes from
+ * jit_obj_layout; the code runs where it is written), applies its
+ * relocations and returns the entry of function name and its size.  Only
+ * what LLVM emits for units is handled (R_X86_64_64 relocations against
+ * sections, defined and undefined symbols); anything else returns false,
+ * and the caller links the object with LLVM instead. */
+bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
+                  jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
+                  size_t *code_size);
 
 #endif

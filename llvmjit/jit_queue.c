@@ -47,7 +47,9 @@ static void free_units(jit *j, jit_unit *u)
 {
     while (u) {
         jit_unit *n = u->next;
-        if (j->sess)
+        if (u->mem)
+            jit_cache_release_code(j, u->mem);
+        else if (j->sess)
             jit_session_remove(j->sess, u->rt);
         free(u);
         j->st.freed++;
@@ -240,7 +242,8 @@ static void *compile_main(void *arg)
         pthread_cond_broadcast(&j->idle);
     j->sess = s;
     if (s) {
-        j->enter = (jit_enter_fn)jit_session_enter(s);
+        if (!j->enter) /* else the disk cache gave it already (jit_cache_attach) */
+            j->enter = (jit_enter_fn)jit_session_enter(s);
     } else {
         j->broken = true;
         snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", err);
