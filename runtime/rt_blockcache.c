@@ -17,23 +17,23 @@
 #include <stdlib.h>
 
 typedef struct table {
-    size_t cap; /* power of two */
+    size_t cap;                  /* power of two */
     _Atomic(ir_block *) slots[]; /* NULL = empty; no deletions, so no tombstones */
 } table;
 
 /* Something replaced that a reader may still be using. */
 typedef struct retired {
     struct retired *next;
-    uint64_t epoch;    /* free once every online reader has seen it */
-    table *tab;        /* an old table, or NULL */
-    bool with_blocks;  /* free the table's blocks too (flush) */
+    uint64_t epoch;   /* free once every online reader has seen it */
+    table *tab;       /* an old table, or NULL */
+    bool with_blocks; /* free the table's blocks too (flush) */
 } retired;
 
 struct rt_bcache {
     _Atomic(table *) tab;
     _Atomic uint64_t epoch;   /* starts at 1, +1 per flush or resize */
     _Atomic uint64_t flushes; /* the generation: +1 per flush */
-    pthread_mutex_t mu;     /* writers, the reader list, the retired list */
+    pthread_mutex_t mu;       /* writers, the reader list, the retired list */
     size_t count;
     retired *retired;
     rt_bcache_reader *readers;

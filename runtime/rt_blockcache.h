@@ -28,9 +28,9 @@ typedef struct rt_bcache rt_bcache;
 /* One per thread that looks blocks up.  Layout public for the inline
  * quiescent check; fields are the cache's business. */
 typedef struct rt_bcache_reader {
-    _Atomic uint64_t seen;          /* last epoch seen at a quiescent point; UINT64_MAX offline */
-    const _Atomic uint64_t *epoch;  /* the cache's epoch */
-    struct rt_bcache_reader *next;  /* the cache's reader list (under its mutex) */
+    _Atomic uint64_t seen;         /* last epoch seen at a quiescent point; UINT64_MAX offline */
+    const _Atomic uint64_t *epoch; /* the cache's epoch */
+    struct rt_bcache_reader *next; /* the cache's reader list (under its mutex) */
     rt_bcache *cache;
 } rt_bcache_reader;
 

@@ -15,10 +15,9 @@
  *       +16    uc_stack      {ss_sp, ss_flags, ss_size}     24
  *       +40    uc_sigmask    u64, then 120 unused bytes (glibc's 1024-bit sigset_t)
  *       +176   uc_mcontext = struct sigcontext                784
- *         +0     sc_regs: pc, ra, sp, gp, tp, t0-t2, s0-s1, a0-a7, s2-s11, t3-t6  (x[i] at 8*i, pc at 0)
- *         +256   sc_fpregs (union, 16-aligned, 528): f[32] u64, fcsr u32 at +256;
- *                the tail is zero: u32 reserved at +516 and the END context
- *                header {magic 0, size 0} at +520
+ *         +0     sc_regs: pc, ra, sp, gp, tp, t0-t2, s0-s1, a0-a7, s2-s11, t3-t6  (x[i] at 8*i, pc
+ * at 0) +256   sc_fpregs (union, 16-aligned, 528): f[32] u64, fcsr u32 at +256; the tail is zero:
+ * u32 reserved at +516 and the END context header {magic 0, size 0} at +520
  *
  * The handler runs with pc = handler, ra = the sigreturn trampoline
  * (li a7, 139; ecall — what the vDSO's __vdso_rt_sigreturn holds),

@@ -416,7 +416,8 @@ static uint64_t trampoline(rt_proc *p) {
 
 /* Builds the frame for g and enters its handler; false if the stack cannot
  * take it. */
-static bool setup_frame(rt_thread *t, int g, const rt_g_siginfo *info, const rt_sigaction_rec *act) {
+static bool setup_frame(rt_thread *t, int g, const rt_g_siginfo *info,
+                        const rt_sigaction_rec *act) {
     rt_proc *p = t->proc;
     const fe_arch *arch = p->arch;
     uint64_t sp = reg(t, arch->off_sp);
@@ -677,8 +678,8 @@ long rt_signal_timedwait(rt_thread *t, uint64_t set, rt_g_siginfo *out, const vo
             hset |= 1ull << (h - 1);
     }
     siginfo_t hi;
-    long r = rt_signal_safe_syscall(t, SYS_rt_sigtimedwait, (long)&hset, (long)&hi,
-                                    (long)host_ts, 8, 0, 0);
+    long r = rt_signal_safe_syscall(t, SYS_rt_sigtimedwait, (long)&hset, (long)&hi, (long)host_ts,
+                                    8, 0, 0);
     if (r <= 0)
         return r;
     int g = rt_signal_from_host((int)r);
@@ -693,8 +694,8 @@ bool rt_signal_fatal_now(rt_thread *t, int g) {
     return g >= 1 && g <= RT_NSIG && !(t->sigmask & bit(g)) && kills_by_default(t->proc, g);
 }
 
-long rt_signal_call_masked(rt_thread *t, uint64_t mask, long nr, long a1, long a2, long a3,
-                           long a4, long a5, long a6) {
+long rt_signal_call_masked(rt_thread *t, uint64_t mask, long nr, long a1, long a2, long a3, long a4,
+                           long a5, long a6) {
     t->saved_mask = t->sigmask;
     t->restore_mask = true;
     t->sigmask = mask & ~unblockable;

@@ -96,8 +96,8 @@ long rt_signal_timedwait(rt_thread *t, uint64_t set, rt_g_siginfo *out, const vo
  * pselect6, epoll_pwait: the atomic swap of pselect): interruptible as
  * rt_signal_safe_syscall; the old mask comes back after the call, or after
  * the handler's frame is built when a signal ended it. */
-long rt_signal_call_masked(rt_thread *t, uint64_t mask, long nr, long a1, long a2, long a3,
-                           long a4, long a5, long a6);
+long rt_signal_call_masked(rt_thread *t, uint64_t mask, long nr, long a1, long a2, long a3, long a4,
+                           long a5, long a6);
 /* True if g sent to t now would kill the process by its default action
  * (not blocked, SIG_DFL, terminating). */
 bool rt_signal_fatal_now(rt_thread *t, int g);

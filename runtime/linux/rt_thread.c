@@ -312,9 +312,8 @@ static void release_tid(rt_thread *t) {
     rt_proc *p = t->proc;
     exit_robust_list(t);
     if (t->clear_child_tid) {
-        uint32_t *w = (t->clear_child_tid & 3)
-                          ? NULL
-                          : mmu_host_ptr(p->mm, t->clear_child_tid, 4, MMU_W);
+        uint32_t *w =
+            (t->clear_child_tid & 3) ? NULL : mmu_host_ptr(p->mm, t->clear_child_tid, 4, MMU_W);
         if (w) {
             __atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
             syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);

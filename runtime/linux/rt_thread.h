@@ -45,13 +45,13 @@ typedef struct rt_thread {
     int tid;   /* host tid = guest tid */
     bool is_main;
 
-    _Atomic uint32_t flags;       /* RT_TF_* */
-    _Atomic uint64_t sig_pending; /* received, not yet delivered (bit sig - 1) */
+    _Atomic uint32_t flags;             /* RT_TF_* */
+    _Atomic uint64_t sig_pending;       /* received, not yet delivered (bit sig - 1) */
     rt_g_siginfo sig_info[RT_NSIG + 1]; /* siginfo of each pending signal */
-    uint64_t sigmask;    /* blocked guest signals (bit sig - 1) */
-    uint64_t host_blocked; /* guest signals whose host twins the host mask blocks */
-    uint64_t saved_mask; /* rt_sigsuspend: the mask to restore ... */
-    bool restore_mask;   /* ... once the signal that ended it is delivered */
+    uint64_t sigmask;                   /* blocked guest signals (bit sig - 1) */
+    uint64_t host_blocked;              /* guest signals whose host twins the host mask blocks */
+    uint64_t saved_mask;                /* rt_sigsuspend: the mask to restore ... */
+    bool restore_mask;                  /* ... once the signal that ended it is delivered */
     rt_g_stack altstack; /* sigaltstack; size 0 = disabled, flags = SS_AUTODISARM or 0 */
 
     uint64_t sys_nr, sys_args[6]; /* the syscall in progress or last made */
@@ -61,7 +61,7 @@ typedef struct rt_thread {
     uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
     uint64_t robust_list, robust_len;
 
-    void *host_altstack; /* where the host fault handler runs */
+    void *host_altstack;    /* where the host fault handler runs */
     struct rt_thread *next; /* registry (live) or free list */
 } rt_thread;
 

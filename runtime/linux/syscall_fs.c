@@ -573,8 +573,8 @@ long rt_sys_pselect6(rt_proc *p, const uint64_t *a) {
         return -EFAULT;
     if (pair[0] && pair[1] != 8)
         return -EINVAL;
-    long r = rt_sys_wait_call(p, pair[0], SYS_pselect6, n, (long)set[0], (long)set[1],
-                              (long)set[2], (long)tsp, 0);
+    long r = rt_sys_wait_call(p, pair[0], SYS_pselect6, n, (long)set[0], (long)set[1], (long)set[2],
+                              (long)tsp, 0);
     if (r < 0)
         return r;
     if (tsp && store_timespec(p, a[4], tsp))

@@ -57,14 +57,14 @@ typedef struct rt_sys_filemap {
  * below are no longer read by the signal and thread code; they go once
  * syscall_fork.c and syscall_exec.c use the thread's. */
 typedef struct rt_sys_state {
-    rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal number; under rt_signal.c's lock */
+    rt_sigaction_rec sigact[RT_SIG_MAX + 1]; /* index = guest signal; rt_signal.c's lock */
     uint64_t sigmask;                        /* unused: rt_thread.sigmask */
     uint64_t sigpending;                     /* unused: rt_thread.sig_pending */
     uint64_t altstack_sp, altstack_size;     /* unused: rt_thread.altstack */
     int32_t altstack_flags;
-    uint64_t clear_child_tid; /* unused: rt_thread.clear_child_tid */
+    uint64_t clear_child_tid;         /* unused: rt_thread.clear_child_tid */
     uint64_t robust_list, robust_len; /* unused: rt_thread.robust_list */
-    char comm[16];                /* PR_SET_NAME */
+    char comm[16];                    /* PR_SET_NAME */
     uint64_t cur_nr, cur_args[6]; /* the last call any thread made (strace); see rt_thread.sys_nr */
     rt_sys_filemap *fmaps;        /* sorted, disjoint */
     size_t nfmaps, capfmaps;

@@ -262,7 +262,8 @@ long rt_sys_rt_sigreturn(rt_proc *p, const uint64_t *a) {
     if (rt_sigframe_restore(p->arch, p->mm, t->cpu, &mask, &ss) != 0)
         bad_sigreturn(p, t);
     t->sigmask = mask & ~unblockable;
-    rt_signal_set_altstack(t, &ss, reg(t, p->arch->off_sp)); /* errors other than EFAULT are ignored */
+    rt_signal_set_altstack(t, &ss,
+                           reg(t, p->arch->off_sp)); /* errors other than EFAULT are ignored */
     rt_signal_mask_changed(t);
     return (long)reg(t, p->arch->off_ret);
 }
@@ -358,8 +359,7 @@ long rt_sys_futex(rt_proc *p, const uint64_t *a) {
         uint32_t *uaddr2 = futex_word(p, a[4]);
         if (!uaddr2)
             return -EFAULT;
-        return rt_sys_ret(
-            syscall(SYS_futex, uaddr, op, val, (long)(uint32_t)a[3], uaddr2, val3));
+        return rt_sys_ret(syscall(SYS_futex, uaddr, op, val, (long)(uint32_t)a[3], uaddr2, val3));
     }
     default:
         rt_sys_unimp("futex op %d", cmd);

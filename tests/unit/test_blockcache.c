@@ -78,7 +78,8 @@ Test(bcache, readers_and_a_flusher) {
     shared = rt_bcache_new();
     pthread_t t[4];
     for (uintptr_t i = 0; i < 4; i++)
-        pthread_create(&t[i], NULL, reader_thread, (void *)(0x100000 * (i + 1) + (i & 1) * 0x10000));
+        pthread_create(&t[i], NULL, reader_thread,
+                       (void *)(0x100000 * (i + 1) + (i & 1) * 0x10000));
     for (int i = 0; i < 300; i++) {
         rt_bcache_flush(shared);
         sched_yield();
