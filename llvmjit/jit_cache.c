@@ -558,8 +558,12 @@ void jit_cache_close(jit *j)
     j->cache = NULL;
     if (j->opt.log_stats)
         print_stats(c, j->opt.log ? j->opt.log : stderr);
+    /* LIFTVM_CACHE_NO_COMPACT: a measurement hook (perf/startup.sh) that
+     * keeps the one-file-per-unit journal layout to compare with packs. */
+    const char *nc = getenv("LIFTVM_CACHE_NO_COMPACT");
+    bool compact = !nc || !*nc || strcmp(nc, "0") == 0;
     if (c->mode == JIT_CACHE_RW) {
-        if (c->gfd >= 0 && (c->wrote || c->st.damaged)) {
+        if (c->gfd >= 0 && (c->wrote || c->st.damaged) && compact) {
             jc_compact(c->gfd, c->config, c->gid, 0, false, NULL);
             jc_prune(c->root, c->max_bytes, NULL);
         } else if (c->gfd >= 0 && c->st.hits) {

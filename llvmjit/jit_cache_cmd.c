@@ -3,6 +3,7 @@
  * and maintains a cache folder as a whole (every program, every build).
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -192,6 +193,24 @@ int jit_cache_cmd_prune(const jit_cache_options *o, FILE *out)
     if (root < 0)
         return 0;
     uint64_t max = o->max_bytes ? o->max_bytes : JIT_CACHE_DEFAULT_MAX;
+    /* Journal files left by runs that ended early go into their packs. */
+    size_t n;
+    jc_group_info *g = jc_list_groups(root, &n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t gid[JC_ID_LEN];
+        int gfd = jc_parse_group_name(g[i].name, gid) ? jc_open_group(root, g[i].name, false) : -1;
+        if (gfd < 0)
+            continue;
+        if (jc_compact(gfd, NULL, gid, 0, false, NULL) > 0) {
+            /* keep the group's last use: eviction goes by it */
+            struct timespec t = {.tv_sec = g[i].used_ns / 1000000000,
+                                 .tv_nsec = g[i].used_ns % 1000000000};
+            struct timespec both[2] = {t, t};
+            utimensat(gfd, "pack", both, AT_SYMLINK_NOFOLLOW);
+        }
+        close(gfd);
+    }
+    free(g);
     unsigned removed = 0;
     uint64_t left = jc_prune(root, max, &removed);
     close(root);

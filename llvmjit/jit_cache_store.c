@@ -171,10 +171,16 @@ static int open_dir(int dfd, const char *name, bool create, bool *made, char *er
         return -1;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !trusted(&st)) {
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "cannot open the cache folder %s: %s", name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!trusted(&st)) {
         snprintf(err, errlen, "the cache folder %s is %s", name,
                  st.st_uid != geteuid() ? "owned by another user" : "writable by other users");
         close(fd);
+        errno = EPERM;
         return -1;
     }
     return fd;
