@@ -100,13 +100,16 @@ cmd() {
     esac
 }
 
-# mean NAME CMD...: mean wall seconds of RUNS runs after one untimed run
+# mean NAME CMD...: "mean min" wall seconds of RUNS runs after one untimed run
 mean() {
     local name=$1
     shift
     (cd "$WORK/run" && hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$WORK/$name.json" \
         --style none --output=pipe -- "$(printf '%q ' "$@")") > "$WORK/$name.log" 2>&1 || return 1
-    sed -n 's/^ *"mean": *\([0-9.eE+-]*\),*$/\1/p' "$WORK/$name.json" | head -n 1
+    local m n
+    m=$(sed -n 's/^ *"mean": *\([0-9.eE+-]*\),*$/\1/p' "$WORK/$name.json" | head -n 1)
+    n=$(sed -n 's/^ *"min": *\([0-9.eE+-]*\),*$/\1/p' "$WORK/$name.json" | head -n 1)
+    echo "$m $n"
 }
 
 # once CMD...: wall seconds of one run (output to $WORK/once.out)
@@ -137,7 +140,7 @@ for entry in "${WORKLOADS[@]}"; do
     esac
     mapfile -d '' -t native < <(cmd native "$prog" "${args[@]}")
     (cd "$WORK/run" && "${native[@]}") < /dev/null > "$WORK/$name.native.out" 2>&1 || true
-    t_native=$(mean "$name.native" "${native[@]}") || t_native=FAIL
+    t_native=$(mean "$name.native" "${native[@]}") || t_native="FAIL -"
     mapfile -d '' -t lv < <(cmd liftvm "$prog" "${args[@]}")
     for mode in ${MODES//,/ }; do
         echo "perf: $name --jit=$mode" >&2
@@ -148,16 +151,17 @@ for entry in "${WORKLOADS[@]}"; do
         if [ "$t_cold" = FAIL ] || ! cmp -s "$WORK/once.out" "$WORK/$name.native.out"; then
             echo "perf: $name --jit=$mode: cold run failed or differs from native" >&2
             status=1
-            rows+=("$name $mode $t_native FAIL - - - -")
+            rows+=("$name $mode $t_native FAIL - - - - -")
             continue
         fi
-        t_warm=$(mean "$name.$mode.warm" "${run[@]}") || t_warm=FAIL
+        t_warm=$(mean "$name.$mode.warm" "${run[@]}") || t_warm="FAIL -"
         (cd "$WORK/run" && "${run[0]}" -d stats -D "$WORK/$name.$mode.stats" "${run[@]:1}") \
             < /dev/null > "$WORK/warm.out" 2>&1 || true
-        cmp -s "$WORK/warm.out" "$WORK/$name.native.out" || { t_warm=FAIL; status=1; }
+        cmp -s "$WORK/warm.out" "$WORK/$name.native.out" || { t_warm="FAIL -"; status=1; }
         read -r units load_us <<< "$(stats_field "$WORK/$name.$mode.stats")"
         kib=$(find "$C" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
         rows+=("$name $mode $t_native $t_cold $t_warm ${units:-0} ${load_us:-0} $kib")
+        # fields: name mode native native_min cold warm warm_min units load_us kib
     done
 done
 
@@ -175,7 +179,7 @@ if [ "$LAYOUT" = 1 ] && selected bb-sh; then
     for layout in files pack; do
         D=$WORK/layout-$layout
         files=$(find "$D" -type f | wc -l)
-        t=$(LIFTVM_CACHE_NO_COMPACT=1 mean "layout.$layout" "${lv[0]}" --cache-dir "$D" --jit=t2 "${lv[@]:1}") || t=FAIL
+        t=$(LIFTVM_CACHE_NO_COMPACT=1 mean "layout.$layout" "${lv[0]}" --cache-dir "$D" --jit=t2 "${lv[@]:1}") || t="FAIL -"
         open_ms=$( (cd "$WORK/run" && LIFTVM_CACHE_NO_COMPACT=1 "${lv[0]}" --cache-dir "$D" --jit=t2 -d stats "${lv[@]:1}") 2>&1 > /dev/null |
             sed -n 's/.*open \([0-9.]*\) ms.*/\1/p' | head -1)
         layout_rows+=("$layout $files $t ${open_ms:-?}")
@@ -183,23 +187,23 @@ if [ "$LAYOUT" = 1 ] && selected bb-sh; then
 fi
 
 {
-    echo "liftvm start-up with the translation cache, warm: mean of $RUNS runs, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "liftvm start-up with the translation cache: native and warm are mean (min) of $RUNS runs, cold one run; $(date -u +%Y-%m-%dT%H:%MZ)"
     printf '%s\n' "${rows[@]}" | awk '
         function num(x) { return x ~ /^[0-9.eE+-]+$/ && x > 0 }
         function ms(x) { return num(x) ? sprintf("%.1f", x * 1000) : x }
         function ratio(a, b) { return (num(a) && num(b)) ? sprintf("%.1f", a / b) : "-" }
         BEGIN {
-            printf "%-10s %-5s %10s %10s %10s %12s %10s %6s %8s %9s\n", "program", "mode", "native ms", "cold ms", "warm ms", "warm/native", "cold/warm", "units", "load us", "cache KiB"
+            printf "%-10s %-5s %15s %10s %15s %12s %10s %6s %8s %9s\n", "program", "mode", "native ms", "cold ms", "warm ms", "warm/native", "cold/warm", "units", "load us", "cache KiB"
         }
         {
-            printf "%-10s %-5s %10s %10s %10s %12s %10s %6s %8s %9s\n", $1, $2, ms($3), ms($4), ms($5), ratio($5, $3), ratio($4, $5), $6, $7, $8
+            printf "%-10s %-5s %15s %10s %15s %12s %10s %6s %8s %9s\n", $1, $2, ms($3) " (" ms($4) ")", ms($5), ms($6) " (" ms($7) ")", ratio($6, $3), ratio($5, $6), $8, $9, $10
         }'
     if [ ${#layout_rows[@]} -gt 0 ]; then
         echo
-        echo "on-disk layout, bb-sh --jit=t2 warm (mean of $RUNS runs):"
+        echo "on-disk layout, bb-sh --jit=t2 warm, mean (min) of $RUNS runs:"
         printf '%s\n' "${layout_rows[@]}" | awk '
-            BEGIN { printf "%-8s %7s %10s %14s\n", "layout", "files", "warm ms", "open cache ms" }
-            { printf "%-8s %7s %10.1f %14s\n", $1, $2, $3 * 1000, $4 }'
+            BEGIN { printf "%-8s %7s %16s %14s\n", "layout", "files", "warm ms", "open cache ms" }
+            { printf "%-8s %7s %16s %14s\n", $1, $2, sprintf("%.1f (%.1f)", $3 * 1000, $4 * 1000), $5 }'
     fi
 } | tee "$OUT/startup.txt"
 exit $status
