@@ -547,7 +547,14 @@ int rt_run(rt_proc *p) {
         atfork_done = true;
         pthread_atfork(NULL, NULL, after_fork_child);
     }
+    /* The jit's compile thread inherits a mask with every signal blocked:
+     * a guest signal must not interrupt its host calls (the guest's host
+     * handlers have no SA_RESTART). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     start_jit(p);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     install_fault_handler(p->mm);
     rt_signal_init(p);
     rt_thread_set_runner(&runner);
