@@ -6,6 +6,7 @@
 #define LIFTVM_JIT_CACHE_PRIV_H
 
 #include "llvmjit/jit_cache.h"
+#include "llvmjit/jit_codemem.h"
 #include "llvmjit/jit_internal.h"
 #include "llvmjit/jit_lift.h"
 
@@ -30,19 +31,6 @@ void jit_cache_stubs_save(const char *cache_dir, const void *obj, size_t len);
 
 /* Frees the code of a unit loaded by jit_codemem (u->mem).  Any thread. */
 void jit_cache_release_code(jit *j, void *mem);
-
-/* ---- executable memory for cached units (jit_codemem.c) ---- */
-typedef struct jit_codemem jit_codemem;
-jit_codemem *jit_codemem_new(void);
-void jit_codemem_free(jit_codemem *m);
-/* Links obj (jit_obj_link) into new executable memory: the entry of
- * function name, its size, and the block for jit_codemem_release.  Guest
- * thread, outside compiled code.  False if obj needs LLVM's linker. */
-bool jit_codemem_link(jit_codemem *m, const void *obj, size_t len, const char *name,
-                      uint64_t (*resolve)(void *ctx, const char *name), void *ctx, void **entry,
-                      size_t *code_size, void **block);
-/* The block's code no longer runs: its memory may be reused.  Any thread. */
-void jit_codemem_release(jit_codemem *m, void *block);
 
 /* ---- perf map and jitdump (jit_perfmap.c, jit_jitdump.c) ---- */
 typedef struct jit_perf jit_perf;

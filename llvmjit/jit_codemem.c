@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "llvmjit/jit_cache_priv.h"
+#include "llvmjit/jit_codemem.h"
 #include "llvmjit/jit_objfile.h"
 
 #define CHUNK_SIZE (4u << 20)
