@@ -237,6 +237,9 @@ static int cache_build(const char *program, jit_options jo, jit_cache_options co
                 jit_cache_mode_name(co.mode));
         return 1;
     }
+    static char cache_dir[4096]; /* the session keeps its stubs there too */
+    if (jit_cache_dir(&co, cache_dir, sizeof cache_dir))
+        jo.cache_dir = cache_dir;
     if (rt_elf_load(&a.p, prog, err, sizeof err) != 0) {
         fprintf(stderr, "liftvm: %s\n", err);
         return 1;
