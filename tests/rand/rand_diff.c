@@ -15,7 +15,8 @@
  *                  [--exclude CLASSES] [--only CLASSES] [--skip MNEMONICS]
  *                  [--len MIN:MAX] [--one STREAMSEED[:SLOT]] [--dis]
  *                  [--asm FILE] [--emit-insn PREFIX] [-k MAXFAIL]
- *                  [--no-shrink] [-q] [--list]
+ *                  [--jit-every N] [--no-shrink] [-q] [--list]
+ * --jit-every N runs the (slow) JIT engines on every Nth stream only.
  * Stream i of a run uses seed rv_gen_mix(SEED, i) and code slot i % 64, so
  * "--one" with the printed stream seed and slot reproduces it exactly.
  */
@@ -46,6 +47,7 @@ typedef struct opts {
     const char *asm_path;
     const char *emit_prefix;
     uint64_t max_fail;
+    uint64_t jit_every; /* JIT engines run on streams i % jit_every == 0 */
     bool shrink;
     bool quiet;
     char gen_args[600]; /* the options that shape streams, for reproduction lines */
@@ -59,7 +61,8 @@ static _Noreturn void usage(const char *msg)
             "usage: rand_diff [-n COUNT] [-s SEED] [--start I] [--engines a,b] [--qemu]\n"
             "                 [--exclude CLASSES] [--only CLASSES] [--skip MNEMONICS]\n"
             "                 [--len MIN:MAX] [--one STREAMSEED[:SLOT]] [--dis] [--asm FILE]\n"
-            "                 [--emit-insn PREFIX] [-k MAXFAIL] [--no-shrink] [-q] [--list]\n");
+            "                 [--emit-insn PREFIX] [-k MAXFAIL] [--jit-every N] [--no-shrink]\n"
+            "                 [-q] [--list]\n");
     exit(2);
 }
 
@@ -111,7 +114,7 @@ static void list_all(void)
 
 static void parse_opts(int argc, char **argv, opts *o)
 {
-    *o = (opts){.count = 1000, .seed = 1, .max_fail = 1, .shrink = true,
+    *o = (opts){.count = 1000, .seed = 1, .max_fail = 1, .jit_every = 1, .shrink = true,
                 .gen = {.classes = RVG_ALL_CLASSES, .min_groups = 10, .max_groups = 120}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -158,6 +161,11 @@ static void parse_opts(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--asm")) { NEED_ARG(); o->asm_path = v; }
         else if (!strcmp(a, "--emit-insn")) { NEED_ARG(); o->emit_prefix = v; }
         else if (!strcmp(a, "-k")) { NEED_ARG(); o->max_fail = parse_u64(v, "max failures"); }
+        else if (!strcmp(a, "--jit-every")) {
+            NEED_ARG();
+            if (!(o->jit_every = parse_u64(v, "--jit-every")))
+                usage("--jit-every wants N >= 1");
+        }
         else if (!strcmp(a, "--no-shrink")) o->shrink = false;
         else if (!strcmp(a, "-q")) o->quiet = true;
         else if (!strcmp(a, "--list")) { list_all(); exit(0); }
@@ -709,14 +717,14 @@ static int emit_insns(const opts *o)
 }
 
 typedef struct stats {
-    uint64_t streams, groups, insns, traps, fails;
+    uint64_t streams, groups, insns, traps, fails, jit_runs;
     uint64_t by_sig[32]; /* reference results ending in each signal */
 } stats;
 
 /* Runs one stream on every engine (and collects it for qemu); returns the
  * reference result in *ref.  Reports mismatches. */
 static void check_stream(const opts *o, stream *s, rd_engine *eng, size_t neng, rd_result *ref,
-                         stats *st)
+                         stats *st, bool with_jit)
 {
     rd_result *got = malloc(sizeof *got);
     if (!got)
@@ -739,6 +747,9 @@ static void check_stream(const opts *o, stream *s, rd_engine *eng, size_t neng, 
         st->fails++;
     }
     for (size_t i = 1; i < neng && st->fails < o->max_fail; i++) {
+        if (eng[i].jit && !with_jit)
+            continue;
+        st->jit_runs += eng[i].jit;
         run_on(&eng[i], s, got);
         if (compare(ref, got, "", "", NULL)) {
             check c = {&eng[0], &eng[i]};
@@ -818,7 +829,7 @@ int main(int argc, char **argv)
                 if (!rd_qemu_write_asm(o.asm_path, &one, 1))
                     fprintf(stderr, "rand_diff: cannot write %s\n", o.asm_path);
             }
-            check_stream(&o, &batch[nb], eng, neng, &ref[nb], &st);
+            check_stream(&o, &batch[nb], eng, neng, &ref[nb], &st, o.one || i % o.jit_every == 0);
         }
         if (o.qemu && st.fails < o.max_fail) {
             for (size_t k = 0; k < nb; k++)
@@ -853,7 +864,10 @@ int main(int argc, char **argv)
         printf("), seed %" PRIu64 ", engines:", o.seed);
         for (size_t k = 0; k < neng; k++)
             printf(" %s", eng[k].name);
-        printf("%s: %s\n", o.qemu ? " qemu" : "", st.fails ? "FAILED" : "all agree");
+        printf("%s", o.qemu ? " qemu" : "");
+        if (o.jit_every > 1)
+            printf(" (%" PRIu64 " JIT runs: every %" PRIu64 "th stream)", st.jit_runs, o.jit_every);
+        printf(": %s\n", st.fails ? "FAILED" : "all agree");
     }
     for (size_t k = 0; k < neng; k++)
         if (eng[k].close)

@@ -53,6 +53,7 @@ struct rd_engine {
     void (*close)(rd_engine *e);
     unsigned param; /* engine-specific (block size, tier) */
     void *ctx;
+    bool jit;       /* compiles code (slow; see rand_diff --jit-every) */
 };
 
 /* The engines built into this harness (rand_engine.c); the first is the

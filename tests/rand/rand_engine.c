@@ -448,17 +448,19 @@ static rd_status run_chain(rd_engine *e, const rd_machine *m, fe_rv64_state *st,
 #endif /* RAND_HAVE_JIT */
 
 static rd_engine engines[] = {
-    {"interp", "IR interpreter, blocks of up to 64 instructions", run_interp, plain_open,
-     plain_close, 64, NULL},
-    {"interp1", "IR interpreter, one instruction per block", run_interp, plain_open, plain_close, 1,
-     NULL},
+    {.name = "interp", .doc = "IR interpreter, blocks of up to 64 instructions", .run = run_interp,
+     .open = plain_open, .close = plain_close, .param = 64},
+    {.name = "interp1", .doc = "IR interpreter, one instruction per block", .run = run_interp,
+     .open = plain_open, .close = plain_close, .param = 1},
 #ifdef RAND_HAVE_JIT
-    {"t1", "tier 1, one block per unit (1 to 64 instructions by slot)", run_t1, jit_open, jit_close, 0, NULL},
-    {"t2", "tier 2, regions with loops", run_t2, jit_open, jit_close, 0, NULL},
-    {"t1chain", "jit_run in forced tier-1 mode, chained units", run_chain, jit_open, jit_close, 11,
-     NULL},
-    {"t2chain", "jit_run in forced tier-2 mode, chained units", run_chain, jit_open, jit_close, 12,
-     NULL},
+    {.name = "t1", .doc = "tier 1, one block per unit (1 to 64 instructions by slot)",
+     .run = run_t1, .open = jit_open, .close = jit_close, .jit = true},
+    {.name = "t2", .doc = "tier 2, regions with loops", .run = run_t2, .open = jit_open,
+     .close = jit_close, .jit = true},
+    {.name = "t1chain", .doc = "jit_run in forced tier-1 mode, chained units", .run = run_chain,
+     .open = jit_open, .close = jit_close, .param = 11, .jit = true},
+    {.name = "t2chain", .doc = "jit_run in forced tier-2 mode, chained units", .run = run_chain,
+     .open = jit_open, .close = jit_close, .param = 12, .jit = true},
 #endif
 };
 

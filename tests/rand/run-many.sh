@@ -4,6 +4,9 @@
 # Splits streams [0, COUNT) into chunks of $CHUNK (default 50000) and runs
 # them with rand_diff on $JOBS (default 2) cores; every third chunk uses long
 # streams (--len 200:1500) so blocks cross pages and loops nest in branches.
+# Every stream runs in the interpreters; the JIT engines (~0.1 s a stream,
+# ~1 s a long one) on every $JIT_EVERY-th (default 10; 10x that in long
+# chunks), so a million streams take hours, not days.  JIT_EVERY=1 for all.
 # Extra rand_diff options come from $RAND_ARGS (e.g. RAND_ARGS=--qemu, or
 # "--engines t2").  The binary is $RAND_DIFF, else the first of
 # build*/tests/rand_diff under the repository.  Logs go to $OUT (default a
@@ -16,6 +19,7 @@ count=${1:-1000000}
 seed=${2:-$(date +%s)}
 chunk=${CHUNK:-50000}
 jobs=${JOBS:-2}
+jit_every=${JIT_EVERY:-10}
 rand=${RAND_DIFF:-}
 if [ -z "$rand" ]; then
     for b in "$root"/build*/tests/rand_diff; do
@@ -38,8 +42,12 @@ k=0
 while [ "$i" -lt "$count" ]; do
     n=$chunk
     if [ $((i + n)) -gt "$count" ]; then n=$((count - i)); fi
-    if [ $((k % 3)) -eq 2 ]; then len="200:1500"; else len="10:120"; fi
-    echo "$i $n $len" >>"$out/chunks"
+    if [ $((k % 3)) -eq 2 ]; then
+        len="200:1500" every=$((jit_every * 10))
+    else
+        len="10:120" every=$jit_every
+    fi
+    echo "$i $n $len $every" >>"$out/chunks"
     i=$((i + n))
     k=$((k + 1))
 done
@@ -47,9 +55,8 @@ done
 start_time=$(date +%s)
 # shellcheck disable=SC2016
 xargs -P "$jobs" -L 1 sh -c '
-    rand=$0 seed=$1 out=$2 start=$3 n=$4 len=$5
-    shift 5
-    if "$rand" -q -k 3 -s "$seed" --start "$start" -n "$n" --len "$len" ${RAND_ARGS:-} \
+    rand=$0 seed=$1 out=$2 start=$3 n=$4 len=$5 every=$6
+    if "$rand" -q -k 3 -s "$seed" --start "$start" -n "$n" --len "$len" --jit-every "$every" ${RAND_ARGS:-} \
         >"$out/chunk-$start.log" 2>&1; then
         echo ok >"$out/chunk-$start.status"
     else
