@@ -128,8 +128,7 @@ static void parse_opts(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--exclude")) { NEED_ARG(); o->gen.classes &= ~parse_classes(v); }
         else if (!strcmp(a, "--only")) {
             NEED_ARG();
-            /* the terminator and loops need nothing else; keep rvc/trap only if asked */
-            o->gen.classes = parse_classes(v);
+            o->gen.classes = parse_classes(v); /* exactly these (rvc, trap too only if named) */
         }
         else if (!strcmp(a, "--skip")) {
             NEED_ARG();
@@ -640,12 +639,13 @@ static void report(const opts *o, stream *s, const check *c, const rd_result *re
                    const rd_result *got)
 {
     const char *other = c->other ? c->other->name : "qemu";
-    fprintf(stderr, "\nMISMATCH %s vs %s: stream seed %#" PRIx64 " slot %u\n  reproduce: rand_diff --one %#" PRIx64
-                    ":%u%s%s\n",
+    /* --qemu also changes the streams (qemu_quirks), so it is always repeated */
+    fprintf(stderr,
+            "\nMISMATCH %s vs %s: stream seed %#" PRIx64 " slot %u\n"
+            "  reproduce: rand_diff --one %#" PRIx64 ":%u%s%s%s%s\n",
             c->ref->name, other, s->seed, s->slot, s->seed, s->slot,
-            c->other ? " --engines " : " --qemu", c->other ? c->other->name : "");
-    if (o->gen_args[0])
-        fprintf(stderr, "             with%s\n", o->gen_args);
+            c->other ? " --engines " : "", c->other ? c->other->name : "",
+            o->qemu ? " --qemu" : "", o->gen_args);
     compare(ref, got, c->ref->name, other, stderr);
     if (!o->shrink) {
         fprintf(stderr, "  stream:\n");

@@ -70,7 +70,7 @@ for st in "$out"/chunk-*.status; do
         failed=$((failed + 1))
         log=${st%.status}.log
         echo "run-many: $(basename "$log" .log): $(cat "$st")"
-        grep -E '^(MISMATCH|FAILURE|  reproduce|             with|rand_diff:)' "$log" | head -20 | sed 's/^/    /'
+        grep -E '^(MISMATCH|FAILURE|  reproduce|rand_diff:)' "$log" | head -20 | sed 's/^/    /'
     fi
 done
 nchunks=$(wc -l <"$out/chunks")
