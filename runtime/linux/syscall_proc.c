@@ -256,9 +256,10 @@ static long clone_dispatch(rt_proc *p, const rt_clone_args *ca) {
     return rt_thread_clone(p, t, f, ca->stack, ca->parent_tid, ca->tls, ca->child_tid);
 }
 
-/* clone(flags, newsp, parent_tid, tls, child_tid): riscv64 uses the
- * generic argument order (no CLONE_BACKWARDS).  CLONE_PIDFD stores the
- * pidfd at parent_tid, so it excludes CLONE_PARENT_SETTID. */
+/* clone(flags, newsp, parent_tid, tls, child_tid): riscv's kernel selects
+ * CLONE_BACKWARDS, so tls comes before child_tid (glibc's clone.S passes
+ * them in a3, a4).  CLONE_PIDFD stores the pidfd at parent_tid, so it
+ * excludes CLONE_PARENT_SETTID. */
 long rt_sys_clone(rt_proc *p, const uint64_t *a) {
     uint64_t flags = a[0] & 0xffffffffull;
     if ((flags & RT_CLONE_PIDFD) && (flags & RT_CLONE_PARENT_SETTID))
