@@ -497,6 +497,23 @@ static void restart_syscall(rt_thread *t) {
     ((ir_state_head *)t->cpu)->pc -= SYSCALL_INSN_LEN;
 }
 
+/* -d strace: "--- SIGUSR1 {si_signo=SIGUSR1, si_code=-6} ---", as strace
+ * shows a signal it sees arrive. */
+static void trace_signal(const rt_thread *t, int g, const rt_g_siginfo *info) {
+    if (!rt_log_on(RT_LOG_STRACE))
+        return;
+    const char *name = sigabbrev_np(g);
+    char rt[16];
+    if (!name) {
+        snprintf(rt, sizeof rt, "RT_%d", g - 32);
+        name = rt;
+    }
+    char pid[32] = "";
+    if (rt_sys_strace_pids)
+        snprintf(pid, sizeof pid, "[pid %d] ", t->tid);
+    rt_logf("%s--- SIG%s {si_signo=SIG%s, si_code=%d} ---\n", pid, name, name, info->si_code);
+}
+
 /* The next signal to deliver from ready (not empty). */
 static int pick(uint64_t ready) {
     uint64_t first = ready & synchronous;
@@ -519,6 +536,7 @@ bool rt_signal_deliver(rt_thread *t, bool after_syscall) {
         rt_g_siginfo info = t->sig_info[g];
         atomic_fetch_and(&t->sig_pending, ~bit(g));
         consumed = true;
+        trace_signal(t, g, &info);
         rt_sigaction_rec act = take_action(p, g);
         if (act.handler == G_SIG_IGN)
             continue;
@@ -559,6 +577,7 @@ bool rt_signal_sync(rt_thread *t, int g, int code, uint64_t addr) {
     info.si_signo = g;
     info.si_code = code;
     info.u.fault.addr = addr;
+    trace_signal(t, g, &info);
     rt_sigaction_rec act = take_action(p, g);
     if (act.handler <= G_SIG_IGN || !setup_frame(t, g, &info, &act))
         return false;
