@@ -28,6 +28,7 @@
  * it appends to the log instead of truncating it.
  */
 #include "runtime/linux/rt_execself.h"
+#include "runtime/linux/rt_signal.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -330,9 +331,11 @@ static void set_host_sigmask(rt_proc *p, bool for_liftvm, sigset_t *old) {
     sigemptyset(&set);
     rt_thread *t = rt_thread_current(p);
     uint64_t mask = t ? t->sigmask : 0;
-    for (int sig = 1; sig <= RT_SIG_MAX && sig < NSIG; sig++)
-        if (mask & (1ull << (sig - 1)))
-            sigaddset(&set, sig);
+    for (int g = 1; g <= RT_SIG_MAX; g++) {
+        int h = rt_signal_to_host(g); /* guest 32.. are host 34.. (rt_signal.c) */
+        if (h && (mask & (1ull << (g - 1))))
+            sigaddset(&set, h);
+    }
     if (for_liftvm) {
         sigdelset(&set, SIGSEGV);
         sigdelset(&set, SIGBUS);
@@ -343,11 +346,12 @@ static void set_host_sigmask(rt_proc *p, bool for_liftvm, sigset_t *old) {
 /* The blocked mask is inherited by the first rt_thread (rt_thread_current
  * starts from the host mask); ignored actions are read back here. */
 void rt_sys_exec_inherit(rt_sys_state *st) {
-    for (int sig = 1; sig <= RT_SIG_MAX && sig < NSIG; sig++) {
+    for (int g = 1; g <= RT_SIG_MAX; g++) {
+        int h = rt_signal_to_host(g);
         struct sigaction sa;
-        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+        if (h && h != SIGKILL && h != SIGSTOP && sigaction(h, NULL, &sa) == 0 &&
             !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN)
-            st->sigact[sig].handler = 1; /* SIG_IGN */
+            st->sigact[g].handler = 1; /* SIG_IGN */
     }
 }
 
