@@ -2,6 +2,7 @@
  * jit_helpers.c — host functions that compiled units call, and the table
  * that defines them as absolute symbols in the JIT (jit_session.c).
  */
+#include <math.h>
 #include <time.h>
 
 #include "ir/ir_fp.h"
@@ -43,5 +44,12 @@ const jit_helper_sym jit_helper_syms[] = {
     {"ir_fp_class32", (void *)ir_fp_class32},
     {"ir_fp_class64", (void *)ir_fp_class64},
     {"ir_fp_convert", (void *)ir_fp_convert},
+    /* libm, for FP fast paths on hosts without FMA or SSE4.1 instructions */
+    {"fma", (void *)fma},
+    {"fmaf", (void *)fmaf},
+    {"trunc", (void *)trunc},
+    {"truncf", (void *)truncf},
+    {"roundeven", (void *)roundeven},
+    {"roundevenf", (void *)roundevenf},
 };
 const size_t jit_helper_count = sizeof jit_helper_syms / sizeof jit_helper_syms[0];

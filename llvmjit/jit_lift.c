@@ -12,6 +12,9 @@
  */
 #include "llvmjit/jit_lift.h"
 
+#include <llvm-c/IRReader.h>
+#include <llvm-c/Linker.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -830,6 +833,70 @@ static void lift_block(lift *L, uint32_t bi)
     fail(L, "the block at 0x%llx does not end with an exit", (unsigned long long)b->pc);
 }
 
+/* Makes every chain call `musttail`.  A `tail` call with tailcc is only
+ * guaranteed to be a jump while it stays in tail position, and passes may
+ * move it out (SimplifyCFG merges all returns into one block; only code
+ * generation above -O0 splits them again).  musttail keeps it there through
+ * every pass and forces the jump at every code generation level, so chains
+ * of units cannot grow the host stack.  The C API of LLVM 16 cannot set
+ * musttail (LLVMSetTailCallKind is LLVM 18): the module goes through its
+ * text once, and the reparsed functions replace the built ones. */
+static bool make_musttail(LLVMModuleRef M, char *err, size_t errlen)
+{
+    static const char from[] = " tail call tailcc ", to[] = " musttail call tailcc ";
+    char *txt = LLVMPrintModuleToString(M);
+    size_t n = 0, len = strlen(txt);
+    for (const char *p = strstr(txt, from); p; p = strstr(p + 1, from))
+        n++;
+    if (n == 0) {
+        LLVMDisposeMessage(txt);
+        return true;
+    }
+    char *out = malloc(len + n * (sizeof to - sizeof from) + 1);
+    if (!out) {
+        LLVMDisposeMessage(txt);
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    char *w = out;
+    const char *r = txt;
+    for (const char *p; (p = strstr(r, from)); r = p + sizeof from - 1) {
+        memcpy(w, r, (size_t)(p - r));
+        w += p - r;
+        memcpy(w, to, sizeof to - 1);
+        w += sizeof to - 1;
+    }
+    strcpy(w, r);
+    LLVMDisposeMessage(txt);
+    LLVMContextRef C = LLVMGetModuleContext(M);
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(out, strlen(out), "unit");
+    free(out);
+    LLVMModuleRef N = NULL;
+    char *msg = NULL;
+    if (LLVMParseIRInContext(C, buf, &N, &msg)) { /* takes buf */
+        snprintf(err, errlen, "musttail rewrite does not parse: %.200s", msg ? msg : "?");
+        LLVMDisposeMessage(msg);
+        return false;
+    }
+    /* Bodies first (they use the declarations), then the declarations. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (LLVMValueRef f = LLVMGetFirstFunction(M), next; f; f = next) {
+            next = LLVMGetNextFunction(f);
+            if (pass == 1 || !LLVMIsDeclaration(f))
+                LLVMDeleteFunction(f);
+        }
+    }
+    for (LLVMValueRef g = LLVMGetFirstGlobal(M), next; g; g = next) {
+        next = LLVMGetNextGlobal(g);
+        LLVMDeleteGlobal(g);
+    }
+    if (LLVMLinkModules2(M, N)) { /* destroys N */
+        snprintf(err, errlen, "musttail rewrite does not link back");
+        return false;
+    }
+    return true;
+}
+
 bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
 {
     lift L = {.in = in, .err = err, .errlen = errlen};
@@ -867,6 +934,8 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
                             LLVMValueAsMetadata(jl_c32(&L, 1)),
                             LLVMValueAsMetadata(jl_c32(&L, 100000))};
     L.cold_w = LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, w, 3));
+    LLVMMetadataRef lw[3] = {w[0], w[2], w[1]};
+    L.likely_w = LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, lw, 3));
     L.B = LLVMCreateBuilderInContext(C);
     /* The entry block first, then one LLVM block per IR block. */
     LLVMBasicBlockRef entry = new_bb(&L, "entry");
@@ -879,6 +948,8 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
     for (uint32_t bi = 0; bi < in->n_blocks && !L.failed; bi++)
         lift_block(&L, bi);
     LLVMDisposeBuilder(L.B);
+    if (!L.failed && !make_musttail(M, err, errlen))
+        L.failed = true;
 out:
     free(used);
     free(L.slot);

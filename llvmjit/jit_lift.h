@@ -73,7 +73,8 @@ typedef struct lift {
     LLVMValueRef *t;      /* temps of the current block */
     uint32_t cur;         /* current block */
     LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers */
-    LLVMValueRef cold_w;  /* !prof branch weights for unlikely branches */
+    LLVMValueRef cold_w;  /* !prof branch weights: the true side is unlikely */
+    LLVMValueRef likely_w; /* !prof branch weights: the true side is likely */
     unsigned prof_kind;
     char *err;
     size_t errlen;

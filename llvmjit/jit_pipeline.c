@@ -23,7 +23,7 @@ static const char *const pipelines[3] = {
 
 LLVMCodeGenOptLevel jit_pipeline_codegen_level(int tier)
 {
-    return tier >= 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelLess;
+    return tier >= 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelNone;
 }
 
 bool jit_pipeline_optimise(LLVMModuleRef M, int tier, LLVMTargetMachineRef tm, char *err,

@@ -442,3 +442,83 @@ Test(jit, random_blocks, .timeout = 600)
         ir_block_free(b);
     }
 }
+
+/* ---- FP fast paths against the helpers, on many operands ---- */
+
+/* An FP operand: special values, values near the edges of the ranges
+ * (tiny, huge, integers near 2^31/2^63), and random bit patterns. */
+static uint64_t fp_operand(bool is32)
+{
+    static const uint64_t sp64[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+        0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff4000000000000ull,
+        0x0000000000000001ull, 0x000fffffffffffffull, 0x0010000000000000ull, 0x7fefffffffffffffull,
+        0x41dfffffffc00000ull, 0x41e0000000000000ull, 0xc1e0000000000000ull, 0x43e0000000000000ull,
+        0x43dfffffffffffffull, 0xc3e0000000000000ull, 0x43f0000000000000ull, 0x3fe0000000000000ull,
+        0x3ff8000000000000ull, 0x4004000000000000ull, 0x0350000000000000ull, 0x0370000000000000ull,
+    };
+    static const uint32_t sp32[] = {
+        0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u, 0x7fc00000u,
+        0x7fa00000u, 0x00000001u, 0x007fffffu, 0x00800000u, 0x7f7fffffu, 0x4f000000u, 0xcf000000u,
+        0x4effffffu, 0x5f000000u, 0x5f800000u, 0x3f000000u, 0x3fc00000u, 0x40200000u, 0x20000000u,
+        0x1f800000u, 0x01000000u,
+    };
+    unsigned k = (unsigned)(rnd() % 10);
+    if (k < 3)
+        return is32 ? 0xffffffff00000000ull | sp32[rnd() % (sizeof sp32 / 4)]
+                    : sp64[rnd() % (sizeof sp64 / 8)];
+    if (k < 6) { /* "nice" numbers: small integers and simple fractions */
+        double v = (double)((int64_t)(rnd() % 2001) - 1000) / (double)(1 + rnd() % 16);
+        if (is32) {
+            float f = (float)v;
+            uint32_t b;
+            memcpy(&b, &f, 4);
+            return 0xffffffff00000000ull | b;
+        }
+        uint64_t b;
+        memcpy(&b, &v, 8);
+        return b;
+    }
+    if (k < 7) /* integers as raw bits, for int → float conversions */
+        return rnd() % 2 ? rnd() : (uint64_t)((int64_t)(rnd() % 100001) - 50000);
+    return is32 ? 0xffffffff00000000ull | (uint32_t)rnd() : rnd();
+}
+
+Test(jit, fp_fast_paths, .timeout = 600)
+{
+    enum { N = 600 };
+    static test_state states[N];
+    rng_state = 0x1234567887654321ull;
+    for (int op = IR_FADD32; op < IR_OP_COUNT; op++) {
+        bool has_rm = ir_op_table[op].flags & IR_F_IMM;
+        const int modes[] = {IR_RM_RNE, IR_RM_DYN, IR_RM_RTZ, IR_RM_RDN, IR_RM_RMM};
+        for (size_t mi = 0; mi < (has_rm ? sizeof modes / sizeof modes[0] : 1); mi++) {
+            int mode = has_rm ? modes[mi] : 0;
+            snprintf(what, sizeof what, "%s rm %d", ir_op_table[op].name, mode);
+            ir_block *b = ir_block_new(0x1000);
+            ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+            b->n_guest = 1;
+            int ns = ir_op_table[op].nsrc;
+            ir_val x = ir_get(b, OFF_R(1)), y = ir_get(b, OFF_R(2)), z = ir_get(b, OFF_R(3));
+            /* a second op reusing the first's result, so flags accrue twice */
+            ir_val d = ir_emit(b, (ir_op)op, x, ns > 1 ? y : 0, ns > 2 ? z : 0, mode);
+            ir_put(b, OFF_R(0), d);
+            ir_val d2 = ir_emit(b, (ir_op)op, y, ns > 1 ? x : 0, ns > 2 ? z : 0, mode);
+            ir_put(b, OFF_R(4), d2);
+            ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+            bool is32 = (op >= IR_FADD32 && op <= IR_FCLASS32) ||
+                        (op >= IR_FCVT_W_F32 && op <= IR_FCVT_LU_F32) || op == IR_FCVT_F64_F32 ||
+                        op == IR_FUNBOX32;
+            for (int k = 0; k < N; k++) {
+                init_state(&states[k], (unsigned)k);
+                states[k].r[1] = fp_operand(is32);
+                states[k].r[2] = fp_operand(is32);
+                states[k].r[3] = fp_operand(is32);
+                states[k].head.fp_rm = (uint64_t)(k % 7 == 0 ? 1 + k % 4 : 0);
+                states[k].head.fp_flags = 0;
+            }
+            check_states(b, states, N, 1);
+            ir_block_free(b);
+        }
+    }
+}
