@@ -256,8 +256,17 @@ void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const i
     if (!c)
         return;
     c->count++;
-    if (ex->kind == IR_EXIT_NEXT && b->n_insns && b->insns[b->n_insns - 1].op == IR_JMPR)
-        c->last_ind = ((const ir_state_head *)state)->pc;
+    if (ex->kind == IR_EXIT_NEXT && b->n_insns && b->insns[b->n_insns - 1].op == IR_JMPR) {
+        uint64_t to = ((const ir_state_head *)state)->pc;
+        for (int i = 0; i < JIT_IND_MAX; i++) {
+            if (c->ind[i] == to)
+                break;
+            if (!c->ind[i]) {
+                c->ind[i] = to;
+                break;
+            }
+        }
+    }
     if (j->opt.mode != JIT_AUTO)
         return;
     if (c->count >= j->opt.hot2) {
@@ -285,7 +294,8 @@ static void reset_cell(jit_cell *c, void *arg)
     atomic_store(&c->tier, 0);
     atomic_store_explicit(&c->code, j->exit_stub, memory_order_release);
     c->count = 0;
-    c->last_ind = 0;
+    memset(c->ind, 0, sizeof c->ind);
+    c->borrowed = NULL;
     c->flags = 0;
 }
 

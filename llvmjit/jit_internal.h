@@ -23,7 +23,12 @@ enum {
     JIT_X_TRAP,     /* trap at state pc: jit_ctx.trap and .addr */
     JIT_X_FLUSH,    /* fence.i: state pc is the instruction after it */
     JIT_X_HOT,      /* tier-1 unit reached hot2 on entry; nothing ran */
+    JIT_X_BAD,      /* entered at a pc that is not one of its entries (a bug) */
 };
+
+/* Distinct indirect-jump targets remembered per block (a bytecode VM's
+ * dispatch jump has many); a region branches to those it contains. */
+#define JIT_IND_MAX 8
 
 /* The calling convention of units: LLVM's tailcc, whose calls marked `tail`
  * in tail position are guaranteed to become jumps at every optimisation
@@ -39,8 +44,9 @@ typedef struct jit_cell {
     _Atomic(void *) code;     /* +0: the unit whose entry is pc, or the exit stub */
     uint64_t count;           /* +8: executions: interpreted + tier-1 entries */
     uint64_t pc;
-    uint64_t last_ind;        /* last target of the indirect jump ending the block, 0 none */
-    jit_unit *unit;           /* installed unit (under jit.mu) */
+    uint64_t ind[JIT_IND_MAX]; /* targets seen after the block's indirect jump, 0 = none */
+    jit_unit *unit;           /* installed unit, owned (under jit.mu) */
+    jit_unit *borrowed;       /* code is this multi-entry region's, not unit's (under jit.mu) */
     _Atomic uint8_t tier;     /* tier of the installed unit, 0 none (written under jit.mu) */
     uint8_t flags;            /* JIT_CF_*, guest thread only */
     struct jit_cell *next;    /* hash chain */
@@ -85,6 +91,8 @@ struct jit_unit {
     void *rt; /* LLVMOrcResourceTrackerRef; freed on the compile thread */
     void *mem; /* instead of rt: code of a cached unit linked by jit_codemem.c */
     jit_cell *cell; /* where installed, or NULL */
+    jit_cell **members; /* multi-entry region: the other cells whose code is this unit's */
+    uint32_t n_members;
     jit_enter_fn enter;
     uint64_t epoch;
     jit_unit *next; /* in one of the lists below */
@@ -100,7 +108,7 @@ typedef struct jit_stats {
     uint64_t invalidations;
     uint64_t queue_max;
     /* guest thread */
-    uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks;
+    uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks, borrowed;
 } jit_stats;
 
 void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o);
@@ -116,7 +124,10 @@ typedef struct jit_req {
     uint64_t epoch;      /* jit.epoch when made; stale requests are dropped */
     jit_cell *head;      /* install here (NULL: not installed, sync only) */
     ir_block **blocks;   /* owned copies; blocks[0] is the entry */
-    uint64_t *ind_hint;  /* per block: predicted indirect target, 0 none */
+    uint64_t *ind_hint;  /* per block: predicted indirect target, 0 none (= ind_targets[0]) */
+    uint64_t *ind_targets; /* per block: JIT_IND_MAX predicted targets, 0 = none */
+    jit_cell **member_cell; /* per block: its cell (blocks[0]: head), NULL if none */
+    bool multi_entry;    /* every block is an entry: install into the member cells too */
     uint32_t n_blocks;
     uint64_t *exit_pc;   /* direct exit targets and their cells, sorted by pc */
     jit_cell **exit_cell;

@@ -268,18 +268,41 @@ static void goto_pc(lift *L, uint64_t pc)
         ret_code(L, JIT_X_NEXT);
 }
 
-/* Leaves for the guest pc in target: a predicted target inside the region
- * is a compare and branch; otherwise the jump cache (filled by jit_run)
- * gives the target's cell, a miss returns to the dispatcher. */
+/* The region blocks the indirect jump ending block bi is predicted to
+ * reach (from the profile), at most JIT_IND_MAX, without duplicates. */
+static uint32_t predicted_blocks(const jit_lift_in *in, uint32_t bi, int *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < JIT_IND_MAX; i++) {
+        uint64_t t = in->ind_targets ? in->ind_targets[(size_t)bi * JIT_IND_MAX + i]
+                     : i == 0 && in->ind_hint ? in->ind_hint[bi]
+                                              : 0;
+        int k = t ? internal_block(in, t) : -1;
+        bool dup = false;
+        for (uint32_t j = 0; j < n; j++)
+            dup |= out[j] == k;
+        if (k >= 0 && !dup)
+            out[n++] = k;
+    }
+    return n;
+}
+
+/* Leaves for the guest pc in target: predicted targets inside the region
+ * are a switch (a bytecode interpreter's dispatch becomes a jump table);
+ * otherwise the jump cache (filled by jit_run) gives the target's cell, a
+ * miss returns to the dispatcher. */
 static void goto_value(lift *L, LLVMValueRef target)
 {
-    uint64_t hint = L->in->ind_hint ? L->in->ind_hint[L->cur] : 0;
-    int k = hint ? internal_block(L->in, hint) : -1;
-    if (k >= 0) {
-        LLVMBasicBlockRef hit = new_bb(L, "ind.hit"), miss = new_bb(L, "ind.miss");
-        LLVMBuildCondBr(L->B, icmp(L, LLVMIntEQ, target, jl_c64(L, hint)), hit, miss);
-        LLVMPositionBuilderAtEnd(L->B, hit);
-        branch_internal(L, k);
+    int ks[JIT_IND_MAX];
+    uint32_t nk = predicted_blocks(L->in, L->cur, ks);
+    if (nk) {
+        LLVMBasicBlockRef miss = new_bb(L, "ind.miss");
+        LLVMValueRef sw = LLVMBuildSwitch(L->B, target, miss, nk);
+        for (uint32_t i = 0; i < nk; i++) {
+            if (!dirty_subset(L, (uint32_t)ks[i]))
+                fail(L, "internal error: dirty set of the edge to block %d not covered", ks[i]);
+            LLVMAddCase(sw, jl_c64(L, L->in->blocks[ks[i]]->pc), L->bbs[ks[i]]);
+        }
         LLVMPositionBuilderAtEnd(L->B, miss);
     }
     writeback(L, target);
@@ -656,7 +679,8 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
     bit_set(cur, SLOT_OF(instret));
     for (uint32_t i = 0; i < b->n_insns; i++) {
         const ir_insn *x = &b->insns[i];
-        int k = -1;
+        int k = -1, ks[JIT_IND_MAX];
+        uint32_t nk = 0;
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
         if (flags & IR_F_FAULT)
             memset(cur, 0, L->nwords * sizeof *cur);
@@ -674,14 +698,13 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         case IR_SC64: bit_set(cur, SLOT_OF(resv_addr)); break;
         case IR_BR:
         case IR_JMP: k = internal_block(in, (uint64_t)x->imm); break;
-        case IR_JMPR:
-            if (in->ind_hint && in->ind_hint[bi])
-                k = internal_block(in, in->ind_hint[bi]);
-            break;
+        case IR_JMPR: nk = predicted_blocks(in, bi, ks); break;
         default: break;
         }
-        if (k >= 0) {
-            uint64_t *t = &L->dirty_in[(size_t)k * L->nwords];
+        if (k >= 0)
+            ks[nk++] = k;
+        for (uint32_t e = 0; e < nk; e++) {
+            uint64_t *t = &L->dirty_in[(size_t)ks[e] * L->nwords];
             for (uint32_t w = 0; w < L->nwords; w++) {
                 if (cur[w] & ~t[w]) {
                     t[w] |= cur[w];
@@ -795,14 +818,28 @@ static void build_entry(lift *L, LLVMBasicBlockRef entry, const bool *used, bool
         ret_code(L, JIT_X_HOT);
         LLVMPositionBuilderAtEnd(L->B, go);
     }
+    LLVMValueRef pc = NULL;
     for (uint32_t s = 0; s < L->nslots; s++) {
         if (!L->slot[s])
             continue;
         LLVMValueRef v = LLVMBuildLoad2(L->B, L->i64, state_slot_ptr(L, s), "");
         LLVMSetAlignment(v, 8);
         LLVMBuildStore(L->B, v, L->slot[s]);
+        if (s == SLOT_OF(pc))
+            pc = v;
     }
-    LLVMBuildBr(L->B, L->bbs[0]);
+    if (!in->multi_entry || in->n_blocks == 1) {
+        LLVMBuildBr(L->B, L->bbs[0]);
+        return;
+    }
+    /* A multi-entry region: every block's cell may hold this code, and the
+     * state pc says where it was entered (cells are entered with it set). */
+    LLVMBasicBlockRef bad = new_bb(L, "bad.entry");
+    LLVMValueRef sw = LLVMBuildSwitch(L->B, pc, bad, in->n_blocks);
+    for (uint32_t k = 0; k < in->n_blocks; k++)
+        LLVMAddCase(sw, jl_c64(L, in->blocks[k]->pc), L->bbs[k]);
+    LLVMPositionBuilderAtEnd(L->B, bad);
+    ret_code(L, JIT_X_BAD);
 }
 
 static void lift_block(lift *L, uint32_t bi)

@@ -29,6 +29,9 @@
 typedef struct jit_lift_in {
     const ir_block *const *blocks; /* blocks[0] is the entry */
     const uint64_t *ind_hint;      /* per block: predicted indirect target, or NULL */
+    const uint64_t *ind_targets;   /* per block: JIT_IND_MAX targets (0 = none), or NULL;
+                                      used instead of ind_hint when given */
+    bool multi_entry;              /* every block is an entry: dispatch on the state pc */
     uint32_t n_blocks;
     int tier;
     bool loops;           /* branches to the given blocks stay inside the unit */

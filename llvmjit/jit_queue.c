@@ -38,6 +38,8 @@ void jit_req_free(jit_req *r)
         ir_block_free(r->blocks[i]);
     free(r->blocks);
     free(r->ind_hint);
+    free(r->ind_targets);
+    free(r->member_cell);
     free(r->exit_pc);
     free(r->exit_cell);
     free(r);
@@ -51,6 +53,7 @@ static void free_units(jit *j, jit_unit *u)
             jit_cache_release_code(j, u->mem);
         else if (j->sess)
             jit_session_remove(j->sess, u->rt);
+        free(u->members);
         free(u);
         j->st.freed++;
         u = n;
@@ -88,6 +91,8 @@ static jit_unit *compile(jit *j, jit_req *r)
     jit_lift_in in = {
         .blocks = (const ir_block *const *)r->blocks,
         .ind_hint = r->ind_hint,
+        .ind_targets = r->ind_targets,
+        .multi_entry = r->multi_entry,
         .n_blocks = r->n_blocks,
         .tier = r->tier,
         .loops = r->loops,
@@ -143,6 +148,24 @@ static jit_unit *compile(jit *j, jit_req *r)
     return u;
 }
 
+/* Under j->mu: a multi-entry region also serves the cells of its other
+ * blocks that have no region of their own: they borrow its code (their own
+ * unit stays theirs) until the region is retired. */
+static void lend_to_members(jit *j, const jit_req *r, jit_unit *u)
+{
+    if (!r->multi_entry || r->n_blocks < 2 || !(u->members = malloc(r->n_blocks * sizeof *u->members)))
+        return;
+    for (uint32_t k = 1; k < r->n_blocks; k++) {
+        jit_cell *m = r->member_cell[k];
+        if (!m || m == r->head || m->borrowed || atomic_load(&m->tier) >= u->tier)
+            continue;
+        m->borrowed = u;
+        atomic_store_explicit(&m->code, u->code, memory_order_release);
+        u->members[u->n_members++] = m;
+        j->st.borrowed++;
+    }
+}
+
 /* Under j->mu: publishes u in r's cell, or discards it if the code it was
  * made from may have changed meanwhile. */
 static void install(jit *j, jit_req *r, jit_unit *u)
@@ -158,7 +181,12 @@ static void install(jit *j, jit_req *r, jit_unit *u)
     c->unit = u;
     u->cell = c;
     atomic_store(&c->tier, (uint8_t)u->tier);
-    atomic_store_explicit(&c->code, u->code, memory_order_release);
+    /* Code borrowed from a region of at least this tier stays. */
+    if (!c->borrowed || u->tier >= c->borrowed->tier) {
+        c->borrowed = NULL;
+        atomic_store_explicit(&c->code, u->code, memory_order_release);
+    }
+    lend_to_members(j, r, u);
     if (old) {
         old->cell = NULL;
         old->next = j->retired;
@@ -402,11 +430,28 @@ void jit_queue_wait(jit *j, jit_req *r)
     pthread_mutex_unlock(&j->mu);
 }
 
+/* Under j->mu, on the guest thread: cells still borrowing the code of a
+ * retired region go back to their own unit's code (or the exit stub). */
+static void take_back_loans(jit *j, jit_unit *u)
+{
+    for (uint32_t i = 0; i < u->n_members; i++) {
+        jit_cell *m = u->members[i];
+        if (m->borrowed != u)
+            continue;
+        m->borrowed = NULL;
+        atomic_store_explicit(&m->code, m->unit ? m->unit->code : j->exit_stub,
+                              memory_order_release);
+    }
+    u->n_members = 0;
+}
+
 void jit_queue_quiescent(jit *j)
 {
     if (!atomic_load_explicit(&j->has_retired, memory_order_relaxed))
         return;
     pthread_mutex_lock(&j->mu);
+    for (jit_unit *u = j->retired; u; u = u->next)
+        take_back_loans(j, u);
     jit_unit **tail = &j->to_free;
     while (*tail)
         tail = &(*tail)->next;

@@ -3,12 +3,14 @@
  *
  * Tier 1 is one block.  A tier-2 region grows breadth-first from its head
  * along the static successors of each block (BR and JMP targets) and along
- * the last observed target of a block's indirect jump (a return, mostly),
- * keeping only blocks that are hot themselves (executed at least hot1
- * times); so loops, calls and returns inside the hot path become LLVM
- * control flow, and cold paths leave the unit.  In forced tier-2 mode there
- * is no profile: the region is what is statically reachable, decoded on
- * demand, up to a smaller size.
+ * the observed targets of a block's indirect jump (returns, a bytecode
+ * interpreter's dispatch), keeping only blocks that are hot themselves
+ * (executed at least hot1 times); so loops, calls and returns inside the
+ * hot path become LLVM control flow, and cold paths leave the unit.  In
+ * forced tier-2 mode there is no profile: the region is what is statically
+ * reachable, decoded on demand, up to a smaller size.  Every block of a
+ * region is an entry (the unit dispatches on the state pc), so the region's
+ * code also serves the cells of its other blocks.
  *
  * A request owns copies of its blocks (the block cache may be flushed while
  * the compile runs) and the cells of its exit targets (made here, on the
@@ -48,7 +50,9 @@ static jit_req *req_new(uint32_t cap, int tier, bool loops, uint64_t epoch)
         return NULL;
     r->blocks = calloc(cap, sizeof *r->blocks);
     r->ind_hint = calloc(cap, sizeof *r->ind_hint);
-    if (!r->blocks || !r->ind_hint) {
+    r->ind_targets = calloc((size_t)cap * JIT_IND_MAX, sizeof *r->ind_targets);
+    r->member_cell = calloc(cap, sizeof *r->member_cell);
+    if (!r->blocks || !r->ind_hint || !r->ind_targets || !r->member_cell) {
         jit_req_free(r);
         return NULL;
     }
@@ -58,12 +62,19 @@ static jit_req *req_new(uint32_t cap, int tier, bool loops, uint64_t epoch)
     return r;
 }
 
-static bool add_block(jit_req *r, const ir_block *b, uint64_t hint)
+/* Adds a copy of b with its predicted indirect targets (NULL: none) and
+ * its cell (NULL: none). */
+static bool add_block(jit_req *r, const ir_block *b, const uint64_t *targets, jit_cell *cell)
 {
     ir_block *c = copy_block(b);
     if (!c)
         return false;
-    r->ind_hint[r->n_blocks] = hint;
+    if (targets) {
+        memcpy(&r->ind_targets[(size_t)r->n_blocks * JIT_IND_MAX], targets,
+               JIT_IND_MAX * sizeof *targets);
+        r->ind_hint[r->n_blocks] = targets[0];
+    }
+    r->member_cell[r->n_blocks] = cell;
     r->blocks[r->n_blocks++] = c;
     return true;
 }
@@ -112,7 +123,7 @@ jit_req *jit_region_tier1(jit_thread *t, const ir_block *b)
     if (!r)
         return NULL;
     r->head = jit_cells_get(j->cells, b->pc, j->exit_stub);
-    if (!r->head || !add_block(r, b, 0) || !add_exits(j, r)) {
+    if (!r->head || !add_block(r, b, NULL, r->head) || !add_exits(j, r)) {
         jit_req_free(r);
         return NULL;
     }
@@ -141,6 +152,11 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
     r->head = jit_cells_get(j->cells, head, j->exit_stub);
     if (!r->head)
         goto fail;
+    /* Every block an entry: code reached through a cell or the jump cache
+     * (returns, dispatch) lands in the region instead of a tier-1 unit, and
+     * forced mode compiles far fewer regions.  (It costs an entry edge, so
+     * phis, into every block: measured worth it on the perf suite.) */
+    r->multi_entry = true;
     work[nwork++] = head;
     while (next < nwork && r->n_blocks < max) {
         uint64_t pc = work[next++];
@@ -153,22 +169,22 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
         jit_cell *c = jit_cells_find(j->cells, pc);
         if (!forced && pc != head && (!c || c->count < j->opt.hot1))
             continue; /* cold: an exit of the region */
-        uint64_t hint = !forced && c ? c->last_ind : 0;
-        if (!add_block(r, b, hint))
+        if (!c && !(c = jit_cells_get(j->cells, pc, j->exit_stub)))
             goto fail;
-        if (c && pc != head)
+        if (!add_block(r, b, forced ? NULL : c->ind, c))
+            goto fail;
+        if (pc != head)
             c->flags |= JIT_CF_COVERED;
         for (uint32_t k = 0; k < b->n_insns; k++) {
             const ir_insn *x = &b->insns[k];
-            uint64_t to;
+            uint64_t to[JIT_IND_MAX] = {0};
             if (x->op == IR_BR || x->op == IR_JMP)
-                to = (uint64_t)x->imm;
-            else if (x->op == IR_JMPR && hint)
-                to = hint;
-            else
-                continue;
-            if (nwork < sizeof work / sizeof work[0] && !seen(work, nwork, to))
-                work[nwork++] = to;
+                to[0] = (uint64_t)x->imm;
+            else if (x->op == IR_JMPR && !forced)
+                memcpy(to, c->ind, sizeof to);
+            for (int i = 0; i < JIT_IND_MAX && to[i]; i++)
+                if (nwork < sizeof work / sizeof work[0] && !seen(work, nwork, to[i]))
+                    work[nwork++] = to[i];
         }
     }
     if (!add_exits(j, r))
@@ -188,7 +204,7 @@ jit_req *jit_region_standalone(jit *j, const ir_block *const *blocks, size_t n, 
     if (!r)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!add_block(r, blocks[i], 0)) {
+        if (!add_block(r, blocks[i], NULL, NULL)) {
             jit_req_free(r);
             return NULL;
         }

@@ -47,12 +47,13 @@ void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o)
             (unsigned long long)s->invalidations);
     fprintf(f,
             "jit: %llu blocks interpreted; %llu entries into compiled code; exits: next %llu, "
-            "syscall %llu, trap %llu, flush %llu, hot %llu; %llu regions of %llu blocks\n",
+            "syscall %llu, trap %llu, flush %llu, hot %llu; %llu regions of %llu blocks, "
+            "%llu cells entering a region's other blocks\n",
             (unsigned long long)s->interp_blocks, (unsigned long long)s->runs,
             (unsigned long long)s->exits[0], (unsigned long long)s->exits[1],
             (unsigned long long)s->exits[2], (unsigned long long)s->exits[3],
             (unsigned long long)s->exits[4], (unsigned long long)s->regions,
-            (unsigned long long)s->region_blocks);
+            (unsigned long long)s->region_blocks, (unsigned long long)s->borrowed);
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         fprintf(f, "jit: peak RSS %.1f MB\n", ru.ru_maxrss / 1024.0);
