@@ -113,8 +113,10 @@ jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void 
     t->mem = *mem;
     t->blocks = blocks;
     t->blocks_ctx = blocks_ctx;
+    static const _Atomic uint32_t never;
     t->ctx.mem_base = mem->base;
     t->ctx.jcache = t->jcache;
+    t->ctx.irq = &never;
     j->thread_ctx = t;
     return t;
 }
@@ -124,6 +126,12 @@ void jit_thread_free(jit_thread *t)
     if (t && t->j->thread_ctx == t)
         t->j->thread_ctx = NULL;
     free(t);
+}
+
+void jit_thread_set_interrupt(jit_thread *t, const _Atomic uint32_t *flags)
+{
+    static const _Atomic uint32_t never;
+    t->ctx.irq = flags ? flags : &never;
 }
 
 static bool forced(const jit *j) { return j->opt.mode == JIT_T1 || j->opt.mode == JIT_T2; }
@@ -203,6 +211,10 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
             j->st.exits[r]++;
         switch (r) {
         case JIT_X_NEXT:
+            if (atomic_load_explicit(t->ctx.irq, memory_order_relaxed)) {
+                ex->kind = IR_EXIT_NEXT; /* the dispatcher has work: go there */
+                break;
+            }
             c = jit_cells_find(j->cells, h->pc);
             code = code_of(j, c);
             if (!code && j->cache && (c = jit_cache_install(t, h->pc)))
@@ -350,7 +362,8 @@ jit_unit *jit_compile_block_sync(jit *j, const ir_block *b, int tier, char *err,
 ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem)
 {
     static _Thread_local jit_jc_entry empty[JIT_JC_SIZE];
-    jit_ctx ctx = {.mem_base = mem->base, .jcache = empty};
+    static const _Atomic uint32_t never;
+    jit_ctx ctx = {.mem_base = mem->base, .jcache = empty, .irq = &never};
     uint64_t r = u->enter(state, &ctx, u->code);
     switch (r) {
     case JIT_X_NEXT: return (ir_exit){.kind = IR_EXIT_NEXT};

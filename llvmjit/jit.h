@@ -77,6 +77,10 @@ void jit_free(jit *j);
 
 jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void *blocks_ctx);
 void jit_thread_free(jit_thread *t);
+/* Compiled code returns to the dispatcher soon (at the next unit entry or
+ * loop back edge) when *flags is nonzero: a pending guest signal must not
+ * wait for a hot loop to end.  Default: never. */
+void jit_thread_set_interrupt(jit_thread *t, const _Atomic uint32_t *flags);
 
 /* Runs compiled code for the state's pc, if there is any (in forced modes,
  * compiling it first).  Returns false, touching nothing, when the block must

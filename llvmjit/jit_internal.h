@@ -75,6 +75,9 @@ typedef struct jit_ctx {
     uint64_t trap;        /* +8: ir_trap of a JIT_X_TRAP exit */
     uint64_t addr;        /* +16: faulting address of a JIT_X_TRAP exit */
     jit_jc_entry *jcache; /* +24: JIT_JC_SIZE entries */
+    const _Atomic uint32_t *irq; /* +32: nonzero when the guest thread has work pending
+                                    (a signal to deliver): units return at entry and on
+                                    loop back edges */
 } jit_ctx;
 
 /* Calls a unit from C: jit_enter(state, ctx, code) (a stub made in LLVM IR

@@ -243,8 +243,31 @@ static bool dirty_subset(const lift *L, uint32_t k)
     return true;
 }
 
+/* Units that can be chained poll the guest thread's interrupt word at entry
+ * and on back edges: when it is set they store the state (pc = the value
+ * pc, NULL: unchanged) and return to the dispatcher, which delivers the
+ * pending signal.  Without this a hot loop in compiled code would never let
+ * a signal in. */
+static void poll_interrupt(lift *L, LLVMValueRef pc)
+{
+    if (!L->in->exits)
+        return; /* tests' standalone units */
+    LLVMValueRef irq = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, irq), 8);
+    LLVMValueRef v = LLVMBuildLoad2(L->B, L->i32, irq, "");
+    LLVMSetAlignment(v, 4);
+    LLVMSetOrdering(v, LLVMAtomicOrderingMonotonic);
+    LLVMBasicBlockRef out = new_bb(L, "irq"), go = new_bb(L, "");
+    cond_br_cold(L, icmp(L, LLVMIntNE, v, jl_c32(L, 0)), out, go);
+    LLVMPositionBuilderAtEnd(L->B, out);
+    writeback(L, pc);
+    ret_code(L, JIT_X_NEXT);
+    LLVMPositionBuilderAtEnd(L->B, go);
+}
+
 static void branch_internal(lift *L, int k)
 {
+    if ((uint32_t)k <= L->cur) /* a possible loop back edge */
+        poll_interrupt(L, jl_c64(L, L->in->blocks[k]->pc));
     /* The fixpoint in compute_dirty_in covered this edge; if not, the
      * target would miss stores at its first sync: refuse to compile. */
     if (!dirty_subset(L, (uint32_t)k))
@@ -296,6 +319,7 @@ static void goto_value(lift *L, LLVMValueRef target)
     int ks[JIT_IND_MAX];
     uint32_t nk = predicted_blocks(L->in, L->cur, ks);
     if (nk) {
+        poll_interrupt(L, target);
         LLVMBasicBlockRef miss = new_bb(L, "ind.miss");
         LLVMValueRef sw = LLVMBuildSwitch(L->B, target, miss, nk);
         for (uint32_t i = 0; i < nk; i++) {
@@ -818,6 +842,7 @@ static void build_entry(lift *L, LLVMBasicBlockRef entry, const bool *used, bool
         ret_code(L, JIT_X_HOT);
         LLVMPositionBuilderAtEnd(L->B, go);
     }
+    poll_interrupt(L, NULL);
     LLVMValueRef pc = NULL;
     for (uint32_t s = 0; s < L->nslots; s++) {
         if (!L->slot[s])

@@ -555,6 +555,8 @@ int rt_run(rt_proc *p) {
     pthread_sigmask(SIG_BLOCK, &all, &old);
     start_jit(p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (tr.jt) /* compiled loops return to the dispatcher when a signal is pending */
+        jit_thread_set_interrupt(tr.jt, &t->flags);
     install_fault_handler(p->mm);
     rt_signal_init(p);
     rt_thread_set_runner(&runner);
