@@ -5,6 +5,8 @@
  * same state and memory, which must end identical.
  */
 #include <criterion/criterion.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -521,4 +523,91 @@ Test(jit, fp_fast_paths, .timeout = 600)
             ir_block_free(b);
         }
     }
+}
+
+/* ---- precise host faults: a guest access to a protected page inside
+ * compiled code must leave exactly the interpreter's state ---- */
+
+#define FAULT_PAGE 0x8000u /* offset of a PROT_NONE page in test memory */
+
+static sigjmp_buf fault_jb;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)si, (void)uc;
+    siglongjmp(fault_jb, 1);
+}
+
+/* Runs b on a copy of init by f (0: interpreter, else that tier's unit u);
+ * returns true if it took a host fault, with the state in *out. */
+static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init, test_state *out)
+{
+    const ir_mem mem = {mem_base, MEM_SIZE};
+    static test_state st; /* static: survives the siglongjmp */
+    st = *init;
+    fill_memory(mem_base, 7);
+    if (sigsetjmp(fault_jb, 1)) {
+        *out = st;
+        return true;
+    }
+    if (u)
+        jit_unit_run(u, &st, &mem);
+    else
+        ir_interp_run(b, &st, &mem);
+    *out = st;
+    return false;
+}
+
+Test(jit, precise_host_faults, .timeout = 600)
+{
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    rng_state = 0xfeedface12345678ull;
+    int faults = 0;
+    for (int i = 0; i < 300; i++) {
+        snprintf(what, sizeof what, "faulting block %d", i);
+        /* a random block, then a guest instruction that PUTs registers
+         * and touches the protected page, then more */
+        ir_block *b = random_block();
+        ir_block_truncate(b, b->n_insns - 1); /* drop its final exit */
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1800);
+        b->n_guest++;
+        ir_put(b, OFF_R(rnd() % 16), ir_const(b, (int64_t)rnd()));
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1804);
+        b->n_guest++;
+        ir_val addr = ir_const(b, FAULT_PAGE + (int64_t)(rnd() % 4088));
+        if (rnd() % 2)
+            ir_put(b, OFF_R(rnd() % 16), ir_emit(b, IR_LD64, addr, 0, 0, 0));
+        else
+            ir_emit(b, IR_ST32, addr, ir_get(b, OFF_R(3)), 0, 0);
+        ir_emit(b, IR_INSN, 0, 0, 0, 0x1808);
+        b->n_guest++;
+        ir_put(b, OFF_R(rnd() % 16), ir_const(b, 99));
+        ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+        char vbuf[128];
+        cr_assert_null(ir_verify(b, vbuf, sizeof vbuf), "verify");
+        test_state init, want, got;
+        init_state(&init, (unsigned)i);
+        bool wf = run_faulting(b, NULL, &init, &want);
+        for (int tier = 1; tier <= 2; tier++) {
+            char err[256];
+            jit_unit *u = jit_compile_block_sync(J, b, tier, err, sizeof err);
+            cr_assert_not_null(u, "%s: tier %d: %s", what, tier, err);
+            bool gf = run_faulting(b, u, &init, &got);
+            jit_unit_free(J, u);
+            cr_assert_eq(gf, wf, "%s: tier %d host fault %d, interpreter %d", what, tier, gf, wf);
+            for (size_t w = 0; w < sizeof got / 8; w++)
+                cr_assert_eq(((uint64_t *)&got)[w], ((uint64_t *)&want)[w],
+                             "%s: tier %d state word %zu: %llx, interpreter %llx", what, tier, w,
+                             (unsigned long long)((uint64_t *)&got)[w],
+                             (unsigned long long)((uint64_t *)&want)[w]);
+        }
+        faults += wf;
+        ir_block_free(b);
+    }
+    cr_assert_gt(faults, 100, "only %d blocks reached the faulting access", faults);
+    mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
 }
