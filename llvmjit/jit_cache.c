@@ -129,7 +129,10 @@ bool jit_cache_dir(const jit_cache_options *o, char *buf, size_t n)
 {
     const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     int w;
-    if (o->dir && *o->dir)
+    char cwd[4096];
+    if (o->dir && *o->dir && o->dir[0] != '/' && getcwd(cwd, sizeof cwd))
+        w = snprintf(buf, n, "%s/%s", cwd, o->dir); /* the guest may change directory */
+    else if (o->dir && *o->dir)
         w = snprintf(buf, n, "%s", o->dir);
     else if (x && x[0] == '/') /* XDG: relative values are invalid and ignored */
         w = snprintf(buf, n, "%s/liftvm", x);
@@ -455,6 +458,7 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
         return false;
     }
     pthread_mutex_init(&c->mu, NULL);
+    c->root = -1;
     c->j = j;
     c->mode = o->mode;
     c->max_bytes = o->max_bytes ? o->max_bytes : JIT_CACHE_DEFAULT_MAX;

@@ -38,16 +38,18 @@ typedef struct chunk {
     extent *free; /* free extents, sorted, coalesced */
 } chunk;
 
-struct jit_codemem {
-    pthread_mutex_t mu;
-    chunk *chunks;
-    size_t page;
-};
-
 typedef struct jit_codeblock {
+    struct jit_codeblock *prev, *next; /* live blocks, freed with the arena */
     chunk *c;
     size_t off, size;
 } jit_codeblock;
+
+struct jit_codemem {
+    pthread_mutex_t mu;
+    chunk *chunks;
+    jit_codeblock *live;
+    size_t page;
+};
 
 jit_codemem *jit_codemem_new(void)
 {
@@ -63,6 +65,10 @@ void jit_codemem_free(jit_codemem *m)
 {
     if (!m)
         return;
+    for (jit_codeblock *b = m->live, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
     for (chunk *c = m->chunks, *n; c; c = n) {
         n = c->next;
         munmap(c->base, CHUNK_SIZE);
@@ -147,12 +153,19 @@ static jit_codeblock *alloc_block(jit_codemem *m, size_t size, size_t align)
         if (c && (ok = take(c, size, align, &b->off)))
             b->c = c;
     }
+    if (ok) {
+        b->size = size;
+        b->prev = NULL;
+        b->next = m->live;
+        if (m->live)
+            m->live->prev = b;
+        m->live = b;
+    }
     pthread_mutex_unlock(&m->mu);
     if (!ok) {
         free(b);
         return NULL;
     }
-    b->size = size;
     return b;
 }
 
@@ -162,6 +175,12 @@ void jit_codemem_release(jit_codemem *m, void *block)
     if (!m || !b)
         return;
     pthread_mutex_lock(&m->mu);
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        m->live = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
     chunk *c = b->c;
     extent *prev = NULL, *next = c->free;
     while (next && next->off < b->off) {

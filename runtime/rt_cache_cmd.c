@@ -307,6 +307,9 @@ static int cache_build(const char *program, jit_options jo, jit_cache_options co
     free(a.work);
     free(a.seen);
     rt_bcache_free(a.blocks);
+    free(a.p.exe_abspath);
+    free(a.p.cpu);
+    mmu_space_free(a.p.mm);
     free(root);
     return 0;
 }
