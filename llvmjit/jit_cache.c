@@ -294,6 +294,11 @@ static void unit_key(const uint8_t config[JC_ID_LEN], const jc_record *r,
     }
     put_u64(&h, r->n_exits);
     XXH3_128bits_update(&h, r->exits, (size_t)r->n_exits * 8);
+    put_u64(&h, r->n_targets);
+    for (uint32_t i = 0; i < r->n_targets; i++) {
+        put_u64(&h, r->targets[i].block);
+        put_u64(&h, r->targets[i].pc);
+    }
     XXH3_128bits_update(&h, code, JC_ID_LEN);
     digest(&h, out);
 }
@@ -611,11 +616,17 @@ void jit_cache_store(jit *j, const jit_req *r, const jit_lift_in *in, const void
     jit_cache *c = j->cache;
     if (!c || !r->cacheable)
         return;
-    uint32_t n = in->n_blocks, ne = in->exits ? in->exits->n_exits : 0;
+    uint32_t n = in->n_blocks, ne = in->exits ? in->exits->n_exits : 0, nt = 0;
     jc_block *b = malloc(n * sizeof *b);
     uint64_t *exits = malloc((ne + 1) * sizeof *exits);
-    if (!b || !exits)
+    jc_target *targets = in->ind_targets ? malloc((size_t)n * JIT_IND_MAX * sizeof *targets) : NULL;
+    if (!b || !exits || (in->ind_targets && !targets))
         goto out;
+    /* The predicted targets of each block's indirect jump shape the code. */
+    for (uint32_t i = 0; in->ind_targets && i < n; i++)
+        for (uint32_t k = 0; k < JIT_IND_MAX; k++)
+            if (in->ind_targets[(size_t)i * JIT_IND_MAX + k])
+                targets[nt++] = (jc_target){i, in->ind_targets[(size_t)i * JIT_IND_MAX + k]};
     for (uint32_t i = 0; i < n; i++)
         b[i] = (jc_block){in->blocks[i]->pc, in->blocks[i]->end_pc,
                           in->ind_hint ? in->ind_hint[i] : 0};
@@ -633,11 +644,14 @@ void jit_cache_store(jit *j, const jit_req *r, const jit_lift_in *in, const void
         .hot2 = in->head_cell && in->hot2 ? in->hot2 : 0,
         .created = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
         .tier = in->tier >= 2 ? 2 : 1,
-        .flags = (in->loops ? JC_F_LOOPS : 0) | (in->exits ? JC_F_CHAINED : 0),
+        .flags = (in->loops ? JC_F_LOOPS : 0) | (in->exits ? JC_F_CHAINED : 0) |
+                 (in->multi_entry ? JC_F_MULTI : 0),
         .n_blocks = n,
         .n_exits = ne,
         .blocks = b,
         .exits = exits,
+        .n_targets = nt,
+        .targets = targets,
         .name = in->name,
         .name_len = strlen(in->name),
     };
@@ -657,6 +671,7 @@ void jit_cache_store(jit *j, const jit_req *r, const jit_lift_in *in, const void
 out:
     free(b);
     free(exits);
+    free(targets);
 }
 
 /* ---- installing (guest thread) ---- */
@@ -811,30 +826,30 @@ static void load_stubs(jit *j, jit_cache *c, const char *dir)
     pthread_mutex_unlock(&j->mu);
 }
 
-/* Publishes u in cell (as jit_queue.c's install does for compiled units). */
-static bool publish(jit *j, jit_cell *cell, jit_unit *u)
+/* Publishes u in cell as a compiled unit is published (a multi-entry
+ * region lends its code to its blocks' cells); false if it was discarded. */
+static bool publish(jit *j, jit_cell *cell, jit_unit *u, const jc_record *r)
 {
+    jit_cell **members = NULL;
+    if ((r->flags & JC_F_MULTI) && r->n_blocks > 1 &&
+        (members = calloc(r->n_blocks, sizeof *members)))
+        for (uint32_t k = 1; k < r->n_blocks; k++)
+            members[k] = jit_cells_get(j->cells, r->blocks[k].pc, j->exit_stub);
+    jit_req as_compiled = {
+        .head = cell,
+        .epoch = u->epoch,
+        .multi_entry = members != NULL,
+        .member_cell = members,
+        .n_blocks = r->n_blocks,
+    };
     pthread_mutex_lock(&j->mu);
-    if (u->tier < atomic_load(&cell->tier) || u->epoch != atomic_load(&j->epoch)) {
-        u->next = j->to_free;
-        j->to_free = u;
+    jit_queue_install(j, &as_compiled, u);
+    bool installed = u->cell == cell; /* else it is on the free list now */
+    if (!installed)
         pthread_cond_signal(&j->work);
-        pthread_mutex_unlock(&j->mu);
-        return false;
-    }
-    jit_unit *old = cell->unit;
-    cell->unit = u;
-    u->cell = cell;
-    atomic_store(&cell->tier, (uint8_t)u->tier);
-    atomic_store_explicit(&cell->code, u->code, memory_order_release);
-    if (old) {
-        old->cell = NULL;
-        old->next = j->retired;
-        j->retired = old;
-        atomic_store(&j->has_retired, true);
-    }
     pthread_mutex_unlock(&j->mu);
-    return true;
+    free(members);
+    return installed;
 }
 
 static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
@@ -866,7 +881,7 @@ static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
     jit_unit *u = load_unit(t, c, r, &code_size);
     if (!u)
         return NULL;
-    if (!publish(j, cell, u))
+    if (!publish(j, cell, u, r))
         return NULL;
     cell->flags |= r->tier >= 2 ? JIT_CF_QUEUED2 : JIT_CF_QUEUED1;
     if (r->tier >= 2) {

@@ -29,6 +29,11 @@ void jit_cache_print_stats(const jit *j, FILE *f);
 void *jit_cache_stubs_load(const char *cache_dir, size_t *len);
 void jit_cache_stubs_save(const char *cache_dir, const void *obj, size_t len);
 
+/* jit_queue.c: under j->mu, publishes u in r->head (and, for a multi-entry
+ * region, lends it to r->member_cell) unless it is stale or of a lower
+ * tier than the cell's: then u goes to the free list. */
+void jit_queue_install(jit *j, jit_req *r, jit_unit *u);
+
 /* Frees the code of a unit loaded by jit_codemem (u->mem).  Any thread. */
 void jit_cache_release_code(jit *j, void *mem);
 

@@ -37,6 +37,7 @@
 #define MAX_OBJ (64u << 20)
 #define MAX_BLOCKS 4096u
 #define MAX_NAME 200u
+#define MAX_TARGETS (MAX_BLOCKS * 8u)
 #define STALE_TMP_NS (600ll * 1000000000ll) /* a temporary file this old is a crashed writer's */
 #define ZSTD_LEVEL 3
 
@@ -58,10 +59,11 @@ typedef struct rhead {
     uint32_t obj_size, zobj_size;
     uint16_t n_blocks, n_exits;
     uint8_t tier, flags, name_len, pad;
+    uint32_t n_targets, reserved;
 } rhead;
 
 _Static_assert(sizeof(fhead) == 56, "file header layout");
-_Static_assert(sizeof(rhead) == 72, "record header layout");
+_Static_assert(sizeof(rhead) == 80, "record header layout");
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
@@ -262,7 +264,7 @@ static bool name_ok(const char *s, size_t n)
 static size_t layout_size(const rhead *h)
 {
     return sizeof *h + (size_t)h->n_blocks * sizeof(jc_block) + (size_t)h->n_exits * 8 +
-           pad8(h->name_len) + pad8(h->zobj_size);
+           (size_t)h->n_targets * sizeof(jc_target) + pad8(h->name_len) + pad8(h->zobj_size);
 }
 
 void *jc_unpack_object(const jc_record *r, void *dctx)
@@ -338,7 +340,8 @@ static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, void
         }
         at += h->size;
         if (h->check != XXH3_64bits((const uint8_t *)h + 16, h->size - 16) ||
-            layout_size(h) != h->size || h->n_blocks == 0 || h->n_blocks > MAX_BLOCKS ||
+            h->n_targets > MAX_TARGETS || layout_size(h) != h->size || h->n_blocks == 0 ||
+            h->n_blocks > MAX_BLOCKS ||
             (h->tier != 1 && h->tier != 2) || h->obj_size == 0 || h->obj_size > MAX_OBJ) {
             set->dmg.bad_records++;
             continue;
@@ -359,6 +362,9 @@ static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, void
         };
         memcpy(r.key, h->key, JC_ID_LEN);
         p += h->n_blocks * sizeof(jc_block) + (size_t)h->n_exits * 8;
+        r.n_targets = h->n_targets;
+        r.targets = (const jc_target *)p;
+        p += (size_t)h->n_targets * sizeof(jc_target);
         r.name = (const char *)p;
         r.name_len = h->name_len;
         r.zobj = p + pad8(h->name_len);
@@ -367,6 +373,8 @@ static void parse_file(const uint8_t *buf, size_t len, const uint8_t *want, void
         bool blocks_ok = r.blocks[0].pc == r.pc;
         for (uint32_t k = 0; k < r.n_blocks; k++)
             blocks_ok = blocks_ok && r.blocks[k].end > r.blocks[k].pc;
+        for (uint32_t k = 0; k < r.n_targets; k++)
+            blocks_ok = blocks_ok && r.targets[k].block < r.n_blocks;
         if (!blocks_ok || !name_ok(r.name, r.name_len) || (check_objects && !object_ok(&r, check_objects))) {
             set->dmg.bad_records++;
             continue;
@@ -444,11 +452,12 @@ void jc_set_free(jc_set *set)
 void *jc_encode(const jc_record *r, const void *obj, size_t obj_size, size_t *len)
 {
     if (r->n_blocks == 0 || r->n_blocks > MAX_BLOCKS || r->n_exits > 0xffff ||
-        !name_ok(r->name, r->name_len) || obj_size == 0 || obj_size > MAX_OBJ)
+        r->n_targets > MAX_TARGETS || !name_ok(r->name, r->name_len) || obj_size == 0 ||
+        obj_size > MAX_OBJ)
         return NULL;
     size_t zcap = ZSTD_compressBound(obj_size);
     size_t cap = sizeof(rhead) + r->n_blocks * sizeof(jc_block) + (size_t)r->n_exits * 8 +
-                 pad8(r->name_len) + pad8(zcap);
+                 (size_t)r->n_targets * sizeof(jc_target) + pad8(r->name_len) + pad8(zcap);
     uint8_t *buf = calloc(1, cap);
     if (!buf)
         return NULL;
@@ -458,6 +467,9 @@ void *jc_encode(const jc_record *r, const void *obj, size_t obj_size, size_t *le
     p += r->n_blocks * sizeof(jc_block);
     memcpy(p, r->exits, (size_t)r->n_exits * 8);
     p += (size_t)r->n_exits * 8;
+    if (r->n_targets)
+        memcpy(p, r->targets, (size_t)r->n_targets * sizeof(jc_target));
+    p += (size_t)r->n_targets * sizeof(jc_target);
     memcpy(p, r->name, r->name_len);
     p += pad8(r->name_len);
     size_t z = ZSTD_compress(p, zcap, obj, obj_size, ZSTD_LEVEL);
@@ -474,6 +486,7 @@ void *jc_encode(const jc_record *r, const void *obj, size_t obj_size, size_t *le
         .zobj_size = (uint32_t)z,
         .n_blocks = (uint16_t)r->n_blocks,
         .n_exits = (uint16_t)r->n_exits,
+        .n_targets = r->n_targets,
         .tier = (uint8_t)r->tier,
         .flags = (uint8_t)r->flags,
         .name_len = (uint8_t)r->name_len,

@@ -13,8 +13,9 @@
  *
  * A file is a header (magic, kind, configuration id, group id, checksum)
  * followed by 8-aligned records; a record carries its own XXH3-64 checksum,
- * its key, the metadata needed to install it and the zstd-compressed
- * relocatable object.  Files are written to a temporary name and renamed;
+ * its key, the metadata needed to install it (blocks, exits, predicted
+ * indirect targets, function name) and the zstd-compressed relocatable
+ * object.  Files are written to a temporary name and renamed;
  * opened with O_NOFOLLOW; a file not owned by this user, writable by
  * others, not a regular file, truncated, failing a checksum or made for
  * another configuration is not trusted: it is counted as damage, skipped,
@@ -30,12 +31,17 @@
 #define JC_VERSION_DIR "v1"
 #define JC_ID_LEN 16 /* bytes of keys, configuration and group ids (XXH3-128) */
 
-enum { JC_F_LOOPS = 1, JC_F_CHAINED = 2 };
+enum { JC_F_LOOPS = 1, JC_F_CHAINED = 2, JC_F_MULTI = 4 /* every block is an entry */ };
 
 /* A region block a unit was made from. */
 typedef struct jc_block {
     uint64_t pc, end, hint; /* guest code [pc, end); predicted indirect target or 0 */
 } jc_block;
+
+/* A predicted target of the indirect jump ending block `block`. */
+typedef struct jc_target {
+    uint64_t block, pc;
+} jc_target;
 
 /* One cached unit.  Parsed records point into their file's buffer. */
 typedef struct jc_record {
@@ -48,6 +54,8 @@ typedef struct jc_record {
     uint32_t n_blocks, n_exits;
     const jc_block *blocks;
     const uint64_t *exits; /* pcs of the cells the object names, sorted */
+    uint32_t n_targets;
+    const jc_target *targets; /* predicted indirect targets, by block */
     const char *name;      /* the unit's function (name_len bytes, not terminated) */
     size_t name_len;
     const void *zobj; /* zstd frame of the object */

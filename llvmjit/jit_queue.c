@@ -167,8 +167,9 @@ static void lend_to_members(jit *j, const jit_req *r, jit_unit *u)
 }
 
 /* Under j->mu: publishes u in r's cell, or discards it if the code it was
- * made from may have changed meanwhile. */
-static void install(jit *j, jit_req *r, jit_unit *u)
+ * made from may have changed meanwhile.  Also installs units loaded from
+ * the disk cache (jit_cache.c, on the guest thread). */
+void jit_queue_install(jit *j, jit_req *r, jit_unit *u)
 {
     jit_cell *c = r->head;
     if (r->epoch != atomic_load(&j->epoch) || u->tier < atomic_load(&c->tier)) {
@@ -247,7 +248,7 @@ static void serve(jit *j)
         else
             unlocked(j, compile_one, &c);
         if (c.u && r->head)
-            install(j, r, c.u);
+            jit_queue_install(j, r, c.u);
         if (r->sync) {
             r->result = r->head ? NULL : c.u;
             r->done = true;
