@@ -80,6 +80,7 @@ static void drop_installed(jit_cell *c, void *arg)
          * without ORC have none; the cache frees their memory). */
         if (c->unit->rt)
             LLVMOrcReleaseResourceTracker(c->unit->rt);
+        free(c->unit->members);
         free(c->unit);
         c->unit = NULL;
     }
