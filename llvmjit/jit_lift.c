@@ -366,13 +366,29 @@ void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
 /* ---- guest memory ---- */
 
 /* Host pointer for [ea, ea+size): traps like the interpreter when the range
- * leaves [0, limit), then syncs the state for a possible host fault. */
+ * leaves [0, limit), then syncs the state for a possible host fault.  The
+ * hot check is the same for every size (ea > limit - 8: one constant in a
+ * register for all accesses); only addresses within 8 bytes of the limit
+ * take the exact check for their size. */
 static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap trap)
 {
     uint64_t limit = L->in->limit;
-    LLVMValueRef out = limit < size ? LLVMConstInt(L->i1, 1, 0)
-                                    : icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - size));
-    jl_trap_if(L, out, trap, ea);
+    if (limit < 8) {
+        LLVMValueRef out = limit < size ? LLVMConstInt(L->i1, 1, 0)
+                                        : icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - size));
+        jl_trap_if(L, out, trap, ea);
+    } else if (size == 8) {
+        jl_trap_if(L, icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - 8)), trap, ea);
+    } else {
+        LLVMBasicBlockRef near = new_bb(L, "near.limit"), ok = new_bb(L, "");
+        cond_br_cold(L, icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - 8)), near, ok);
+        LLVMPositionBuilderAtEnd(L->B, near);
+        LLVMBasicBlockRef trap_bb = new_bb(L, "trap");
+        LLVMBuildCondBr(L->B, icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - size)), trap_bb, ok);
+        LLVMPositionBuilderAtEnd(L->B, trap_bb);
+        trap_exit(L, trap, ea);
+        LLVMPositionBuilderAtEnd(L->B, ok);
+    }
     sync_state(L);
     return gep8(L, L->base, ea);
 }
@@ -793,9 +809,8 @@ static void set_fn_attrs(lift *L, LLVMValueRef fn)
     LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(L->C, noalias, 0));
     LLVMAddAttributeAtIndex(fn, 2, LLVMCreateEnumAttribute(L->C, noalias, 0));
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->C, nounwind, 0));
-    /* Frame pointers let perf and gdb walk through translated code. */
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateStringAttribute(L->C, "frame-pointer", 13, "all", 3));
+    /* No frame pointer: rbp is one more register for guest values (perf
+     * names translated code through the perf map or jitdump instead). */
 }
 
 static void init_types(lift *L, LLVMModuleRef M)
