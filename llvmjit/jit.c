@@ -90,6 +90,7 @@ void jit_free(jit *j)
 {
     if (!j)
         return;
+    j->st.guest_cpu_ns = jit_thread_cpu_ns();
     jit_queue_stop(j);
     jit_cache_close(j); /* writes the disk cache's pack */
     jit_perf_close(j);

@@ -106,6 +106,7 @@ typedef struct jit_stats {
     uint64_t units[3], failed[3], blocks[3], guest_insns[3], obj_bytes[3];
     uint64_t lift_ns[3], opt_ns[3], codegen_ns[3], link_ns[3];
     uint64_t thread_cpu_ns; /* compile thread CPU time */
+    uint64_t guest_cpu_ns;  /* CPU time of the thread that frees the jit (the guest's) */
     uint64_t discarded;     /* finished after an invalidation */
     uint64_t freed;
     uint64_t invalidations;

@@ -10,6 +10,10 @@
 # native, liftvm and qemu, and the ratios liftvm/native and qemu/native,
 # with a geometric-mean row.  The table is also written to
 # OUT/table.txt, and hyperfine's JSON per run to OUT/NAME.RUNNER.json.
+# A second table gives the jit's own costs, from two more (untimed) liftvm
+# runs per benchmark: the compile thread's CPU time and the peak RSS with
+# the jit (-d stats), and the peak RSS interpreting only (--jit=off, its
+# first 20 s; needs /usr/bin/time); also in OUT/jit.txt.
 #
 #   --quick      small sizes (about 1/40 of the work): for the interpreter,
 #                or a fast check; also LIFTVM_PERF_QUICK=1
@@ -101,6 +105,9 @@ selected() {
 
 status=0
 rows=()
+jrows=()
+HAVE_TIME=0
+[ -x /usr/bin/time ] && HAVE_TIME=1
 for entry in "${BENCHES[@]}"; do
     read -r name full quick <<< "$entry"
     selected "$name" || continue
@@ -141,6 +148,19 @@ for entry in "${BENCHES[@]}"; do
         fi
     fi
     rows+=("$name $t_native $t_liftvm $t_qemu")
+    if [ "$HAVE_LIFTVM" = 1 ] && [ "$t_liftvm" != FAIL ]; then
+        stats="$OUT/$name.jitstats"
+        "$LIFTVM_BIN" -d stats -D "$stats" "$rv" "$size" > /dev/null 2>&1 || true
+        ct=$(sed -n 's/^jit: compile thread CPU \([0-9.]*\) ms.*/\1/p' "$stats" | head -n 1)
+        rss=$(sed -n 's/^jit: peak RSS \([0-9.]*\) MB.*/\1/p' "$stats" | head -n 1)
+        rss_off=-
+        if [ "$HAVE_TIME" = 1 ]; then
+            kb=$( { /usr/bin/time -f '%M' timeout 20 "$LIFTVM_BIN" --jit=off "$rv" "$size" \
+                > /dev/null 2> /dev/null; } 2>&1 | tail -n 1) || true
+            [[ $kb =~ ^[0-9]+$ ]] && rss_off=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
+        fi
+        jrows+=("$name ${ct:--} ${rss:--} $rss_off")
+    fi
 done
 
 # The table, with ratios and geometric means (over the rows that have both
@@ -170,4 +190,16 @@ done
                 nrl ? sprintf("%.2f", exp(rl / nrl)) : "-", nrq ? sprintf("%.2f", exp(rq / nrq)) : "-"
         }'
 } | tee "$OUT/table.txt"
+if [ ${#jrows[@]} -gt 0 ]; then
+    echo
+    printf '%s\n' "${jrows[@]}" | awk '
+        function num(x) { return x ~ /^[0-9.]+$/ }
+        BEGIN {
+            printf "%-10s %18s %16s %20s %12s\n", "benchmark", "compile thread s", "peak RSS MB", "RSS interp-only MB", "jit extra MB"
+        }
+        {
+            printf "%-10s %18s %16s %20s %12s\n", $1, num($2) ? sprintf("%.3f", $2 / 1000) : $2,
+                $3, $4, (num($3) && num($4)) ? sprintf("%.1f", $3 - $4) : "-"
+        }' | tee "$OUT/jit.txt"
+fi
 exit "$status"
