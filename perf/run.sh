@@ -150,13 +150,15 @@ for entry in "${BENCHES[@]}"; do
     rows+=("$name $t_native $t_liftvm $t_qemu")
     if [ "$HAVE_LIFTVM" = 1 ] && [ "$t_liftvm" != FAIL ]; then
         stats="$OUT/$name.jitstats"
-        "$LIFTVM_BIN" -d stats -D "$stats" "$rv" "$size" > /dev/null 2>&1 || true
+        # The disk cache is off: a warm run would compile nothing.
+        "$LIFTVM_BIN" --cache=off -d stats -D "$stats" "$rv" "$size" > /dev/null 2>&1 || true
         ct=$(sed -n 's/^jit: compile thread CPU \([0-9.]*\) ms.*/\1/p' "$stats" | head -n 1)
         rss=$(sed -n 's/^jit: peak RSS \([0-9.]*\) MB.*/\1/p' "$stats" | head -n 1)
         rss_off=-
         if [ "$HAVE_TIME" = 1 ]; then
-            kb=$( { /usr/bin/time -f '%M' timeout 20 "$LIFTVM_BIN" --jit=off "$rv" "$size" \
-                > /dev/null 2> /dev/null; } 2>&1 | tail -n 1) || true
+            /usr/bin/time -o "$OUT/$name.rss" -f '%M' timeout 20 "$LIFTVM_BIN" --jit=off "$rv" "$size" \
+                > /dev/null 2>&1 || true
+            kb=$(tail -n 1 "$OUT/$name.rss" 2> /dev/null)
             [[ $kb =~ ^[0-9]+$ ]] && rss_off=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
         fi
         jrows+=("$name ${ct:--} ${rss:--} $rss_off")

@@ -32,8 +32,8 @@ PACKAGES=(
     ca-certificates gnupg debian-archive-keyring
     # tools the test scripts call
     coreutils diffutils gzip findutils gawk
-    # benchmarks; perf for tests/cache/perf_names.sh (guest names in perf report)
-    hyperfine linux-perf
+    # benchmarks (GNU time: peak RSS); perf for tests/cache/perf_names.sh
+    hyperfine linux-perf time
 )
 
 SUDO=
