@@ -10,6 +10,20 @@
  *     NEXT  ─► next pc compiled? enter it (fill the jump cache) : return
  *     HOT   ─► tier-1 entry reached hot2: request a region, re-enter
  *     SYSCALL / TRAP / FLUSH ─► return to the dispatcher
+ *
+ * Several guest threads: each has a jit_thread.  Running code takes no
+ * lock; profiling takes jit.prof_mu only on its slow path (a new cell, a
+ * new indirect target, a block becoming hot).  Code that is replaced or
+ * invalidated is retired and freed by QSBR: every guest thread passes a
+ * quiescent point when it enters or leaves jit_run and after each
+ * interpreted block it profiles (it holds no code pointer there, since
+ * cells and the jump cache name cells, not code), and goes offline around
+ * calls that may block (syscalls).  A retired unit is stamped with a new
+ * grace period (jit.gp); once every registered thread has seen that
+ * period or is offline, nobody can reach it any more and the compile
+ * thread frees it.  A thread that stays inside one loop keeps the units it
+ * runs alive (and may run code invalidated meanwhile until it leaves the
+ * loop: every chain through a cell ends at the exit stub then).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +72,14 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
     j->state_size = state_size;
     j->limit = limit;
     pthread_mutex_init(&j->mu, NULL);
+    pthread_mutex_init(&j->prof_mu, NULL);
     pthread_cond_init(&j->work, NULL);
     pthread_cond_init(&j->done, NULL);
     pthread_cond_init(&j->idle, NULL);
     atomic_init(&j->epoch, 1);
     j->exit_stub = (void *)jit_exit_stub;
     atomic_init(&j->has_retired, false);
+    atomic_init(&j->gp, 1);
     if (!jit_queue_start(j, err, errlen)) {
         jit_cells_free(j->cells);
         free(j);
@@ -100,11 +116,17 @@ void jit_free(jit *j)
         jit_stats_print(&j->st, j->opt.log ? j->opt.log : stderr, &j->opt);
     jit_cells_free(j->cells);
     pthread_mutex_destroy(&j->mu);
+    pthread_mutex_destroy(&j->prof_mu);
     pthread_cond_destroy(&j->work);
     pthread_cond_destroy(&j->done);
     pthread_cond_destroy(&j->idle);
     free(j);
 }
+
+/* ---- guest threads and QSBR ---- */
+
+/* The calling host thread's jit_thread (the one a fork keeps). */
+static _Thread_local jit_thread *self;
 
 jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void *blocks_ctx)
 {
@@ -119,15 +141,129 @@ jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void 
     t->ctx.mem_base = mem->base;
     t->ctx.jcache = t->jcache;
     t->ctx.irq = &never;
-    j->thread_ctx = t;
+    t->epoch = atomic_load(&j->epoch);
+    pthread_mutex_lock(&j->mu);
+    atomic_init(&t->seen, atomic_load(&j->gp));
+    t->next = j->threads;
+    j->threads = t;
+    pthread_mutex_unlock(&j->mu);
+    self = t;
     return t;
+}
+
+/* Under j->mu: adds t's counters to the jit's. */
+static void merge_stats(jit *j, const jit_thread *t)
+{
+    j->st.runs += t->st.runs;
+    for (int i = 0; i < 5; i++)
+        j->st.exits[i] += t->st.exits[i];
+    j->st.hot_events += t->st.hot_events;
+    j->st.interp_blocks += t->st.interp_blocks;
 }
 
 void jit_thread_free(jit_thread *t)
 {
-    if (t && t->j->thread_ctx == t)
-        t->j->thread_ctx = NULL;
+    if (!t)
+        return;
+    jit *j = t->j;
+    pthread_mutex_lock(&j->mu);
+    for (jit_thread **p = &j->threads; *p; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    }
+    merge_stats(j, t);
+    jit_reclaim_locked(j); /* t may have been the last to hold retired code */
+    pthread_mutex_unlock(&j->mu);
+    if (self == t)
+        self = NULL;
     free(t);
+}
+
+void jit_threads_after_fork(jit *j)
+{
+    jit_thread *keep = NULL;
+    for (jit_thread *t = j->threads, *n; t; t = n) {
+        n = t->next;
+        if (t == self)
+            keep = t;
+        else
+            free(t); /* its host thread does not exist in this process */
+    }
+    j->threads = keep;
+    if (keep)
+        keep->next = NULL;
+}
+
+void jit_retire_locked(jit *j, jit_unit *u)
+{
+    /* The cells no longer lead to u: a thread that sees the new period
+     * (acquire) sees them changed. */
+    u->gone_at = atomic_fetch_add(&j->gp, 1) + 1;
+    u->next = j->retired;
+    j->retired = u;
+    atomic_store(&j->has_retired, true);
+}
+
+void jit_reclaim_locked(jit *j)
+{
+    if (!j->retired)
+        return;
+    uint64_t min = UINT64_MAX;
+    for (const jit_thread *t = j->threads; t; t = t->next) {
+        uint64_t s = atomic_load(&t->seen);
+        if (s < min)
+            min = s;
+    }
+    bool moved = false;
+    for (jit_unit **p = &j->retired; *p;) {
+        jit_unit *u = *p;
+        if (u->gone_at <= min) {
+            *p = u->next;
+            u->next = j->to_free;
+            j->to_free = u;
+            moved = true;
+        } else {
+            p = &u->next;
+        }
+    }
+    atomic_store(&j->has_retired, j->retired != NULL);
+    if (moved)
+        pthread_cond_signal(&j->work);
+}
+
+/* A quiescent point of t: it holds no pointer to compiled code.  One load
+ * and a compare unless something was retired since t's last one. */
+static void quiescent(jit_thread *t)
+{
+    jit *j = t->j;
+    uint64_t g = atomic_load_explicit(&j->gp, memory_order_acquire);
+    if (atomic_load_explicit(&t->seen, memory_order_relaxed) == g)
+        return;
+    atomic_store_explicit(&t->seen, g, memory_order_release);
+    if (atomic_load_explicit(&j->has_retired, memory_order_relaxed)) {
+        pthread_mutex_lock(&j->mu);
+        jit_reclaim_locked(j);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+void jit_thread_offline(jit_thread *t)
+{
+    jit *j = t->j;
+    atomic_store(&t->seen, UINT64_MAX);
+    if (atomic_load_explicit(&j->has_retired, memory_order_relaxed)) {
+        pthread_mutex_lock(&j->mu);
+        jit_reclaim_locked(j);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+void jit_thread_online(jit_thread *t)
+{
+    atomic_store(&t->seen, atomic_load(&t->j->gp));
+    atomic_thread_fence(memory_order_seq_cst); /* before any cell is read */
 }
 
 void jit_thread_set_interrupt(jit_thread *t, const _Atomic uint32_t *flags)
@@ -144,16 +280,45 @@ static void *code_of(const jit *j, const jit_cell *c)
     return code == j->exit_stub ? NULL : code;
 }
 
+static uint64_t count_of(const jit_cell *c) { return __atomic_load_n(&c->count, __ATOMIC_RELAXED); }
+
+/* One more execution of c (threads sharing a block may lose counts: it is
+ * only a hint, like the count tier-1 code keeps); returns the new count. */
+static uint64_t count_up(jit_cell *c)
+{
+    uint64_t n = count_of(c) + 1;
+    __atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
+    return n;
+}
+
+/* The disk cache's unit for pc, installed (under prof_mu: the cache's
+ * loader state and cell flags are the profile's), or NULL. */
+static jit_cell *cache_install(jit_thread *t, uint64_t pc)
+{
+    jit *j = t->j;
+    if (!j->cache || !jit_cache_has(j, pc))
+        return NULL;
+    pthread_mutex_lock(&j->prof_mu);
+    jit_cell *c = jit_cache_install(t, pc);
+    pthread_mutex_unlock(&j->prof_mu);
+    return c;
+}
+
 /* Forced modes: compiles the code for pc at the mode's tier and waits.
- * Returns its cell, or NULL when it must be interpreted (failed before). */
+ * Returns its cell, or NULL when it must be interpreted (failed before, or
+ * another thread's compile of it is under way). */
 static jit_cell *compile_now(jit_thread *t, uint64_t pc)
 {
     jit *j = t->j;
     int tier = j->opt.mode == JIT_T2 ? 2 : 1;
     uint8_t failed = tier == 2 ? JIT_CF_FAILED2 : JIT_CF_FAILED1;
+    uint8_t queued = tier == 2 ? JIT_CF_QUEUED2 : JIT_CF_QUEUED1;
+    pthread_mutex_lock(&j->prof_mu);
     jit_cell *c = jit_cells_get(j->cells, pc, j->exit_stub);
-    if (!c || (c->flags & failed))
-        return NULL;
+    if (!c || (c->flags & (failed | queued)) || code_of(j, c)) {
+        pthread_mutex_unlock(&j->prof_mu);
+        return code_of(j, c) ? c : NULL;
+    }
     jit_req *r = NULL;
     if (tier == 2) {
         r = jit_region_tier2(t, pc, true);
@@ -163,20 +328,29 @@ static jit_cell *compile_now(jit_thread *t, uint64_t pc)
     }
     if (!r) {
         c->flags |= failed;
+        pthread_mutex_unlock(&j->prof_mu);
         return NULL;
     }
+    c->flags |= queued;
     r->sync = true;
     jit_queue_push(j, r);
-    jit_queue_wait(j, r);
+    pthread_mutex_unlock(&j->prof_mu);
+    jit_queue_wait(j, r); /* without prof_mu: other threads go on profiling */
+    uint64_t made = r->epoch;
     jit_req_free(r);
-    if (!code_of(j, c)) {
+    if (code_of(j, c))
+        return c;
+    pthread_mutex_lock(&j->prof_mu);
+    /* Discarded because the code changed meanwhile: not a failure, a
+     * later run compiles it afresh. */
+    c->flags &= (uint8_t)~queued;
+    if (made == atomic_load(&j->epoch))
         c->flags |= failed;
-        return NULL;
-    }
-    return c;
+    pthread_mutex_unlock(&j->prof_mu);
+    return NULL;
 }
 
-/* Asks for a tier-2 region headed at c, once. */
+/* Asks for a tier-2 region headed at c, once (under prof_mu). */
 static void request_region(jit_thread *t, jit_cell *c)
 {
     jit *j = t->j;
@@ -194,23 +368,26 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
 {
     jit *j = t->j;
     ir_state_head *h = state;
+    quiescent(t);
+    /* Blocks this thread looks up from here on are at least this new. */
+    t->epoch = atomic_load_explicit(&j->epoch, memory_order_acquire);
     jit_cell *c = jit_cells_find(j->cells, h->pc);
     void *code = code_of(j, c);
-    if (!code && j->cache && (c = jit_cache_install(t, h->pc))) /* warm start */
+    if (!code && j->cache && (c = cache_install(t, h->pc))) /* warm start */
         code = code_of(j, c);
     if (!code) {
         if (!forced(j) || !(c = compile_now(t, h->pc)))
             return false;
         code = code_of(j, c);
     }
-    j->st.runs++;
+    t->st.runs++;
     for (;;) {
         jit_jc_entry *e = &t->jcache[(h->pc >> 1) & (JIT_JC_SIZE - 1)];
         e->pc = h->pc;
         e->cell = c;
         uint64_t r = j->enter(state, &t->ctx, code);
         if (r <= JIT_X_HOT)
-            j->st.exits[r]++;
+            t->st.exits[r]++;
         switch (r) {
         case JIT_X_NEXT:
             if (atomic_load_explicit(t->ctx.irq, memory_order_relaxed)) {
@@ -219,7 +396,7 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
             }
             c = jit_cells_find(j->cells, h->pc);
             code = code_of(j, c);
-            if (!code && j->cache && (c = jit_cache_install(t, h->pc)))
+            if (!code && j->cache && (c = cache_install(t, h->pc)))
                 code = code_of(j, c);
             if (!code && forced(j) && (c = compile_now(t, h->pc)))
                 code = code_of(j, c);
@@ -229,9 +406,11 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
             break;
         case JIT_X_HOT:
             c = jit_cells_find(j->cells, h->pc);
-            j->st.hot_events++;
+            t->st.hot_events++;
             if (c) {
+                pthread_mutex_lock(&j->prof_mu);
                 request_region(t, c);
+                pthread_mutex_unlock(&j->prof_mu);
                 code = code_of(j, c);
                 if (code)
                     continue;
@@ -256,36 +435,71 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
         }
         break;
     }
-    jit_queue_quiescent(j);
+    quiescent(t);
     return true;
+}
+
+/* Is to among c's indirect targets, or is there no room to add it? */
+static bool ind_known(const jit_cell *c, uint64_t to)
+{
+    for (int i = 0; i < JIT_IND_MAX; i++) {
+        uint64_t x = __atomic_load_n(&c->ind[i], __ATOMIC_RELAXED);
+        if (x == to)
+            return true;
+        if (!x)
+            return false;
+    }
+    return true;
+}
+
+/* Does a block with this count and flags want a compile request (auto)? */
+static bool wants_request(const jit *j, uint64_t count, uint8_t flags)
+{
+    if (count >= j->opt.hot2)
+        return !(flags & (JIT_CF_QUEUED2 | JIT_CF_FAILED2 | JIT_CF_COVERED));
+    return count >= j->opt.hot1 && !(flags & (JIT_CF_QUEUED1 | JIT_CF_FAILED1));
 }
 
 void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const ir_exit *ex)
 {
     jit *j = t->j;
-    j->st.interp_blocks++;
+    t->st.interp_blocks++;
     if (j->opt.mode == JIT_OFF)
         return;
-    jit_cell *c = jit_cells_get(j->cells, b->pc, j->exit_stub);
-    if (!c)
-        return;
-    c->count++;
-    if (ex->kind == IR_EXIT_NEXT && b->n_insns && b->insns[b->n_insns - 1].op == IR_JMPR) {
-        uint64_t to = ((const ir_state_head *)state)->pc;
-        for (int i = 0; i < JIT_IND_MAX; i++) {
-            if (c->ind[i] == to)
-                break;
-            if (!c->ind[i]) {
-                c->ind[i] = to;
-                break;
-            }
+    bool ind = ex->kind == IR_EXIT_NEXT && b->n_insns && b->insns[b->n_insns - 1].op == IR_JMPR;
+    uint64_t to = ind ? ((const ir_state_head *)state)->pc : 0;
+    bool autom = j->opt.mode == JIT_AUTO;
+    /* The fast path takes no lock: a known cell, a known target, nothing
+     * to request. */
+    jit_cell *c = jit_cells_find(j->cells, b->pc);
+    if (c) {
+        uint64_t n = count_up(c);
+        if ((!ind || ind_known(c, to)) && (!autom || !wants_request(j, n, c->flags))) {
+            quiescent(t);
+            return;
         }
     }
-    if (j->opt.mode != JIT_AUTO)
-        return;
-    if (c->count >= j->opt.hot2) {
+    pthread_mutex_lock(&j->prof_mu);
+    if (!c) {
+        if (!(c = jit_cells_get(j->cells, b->pc, j->exit_stub))) {
+            pthread_mutex_unlock(&j->prof_mu);
+            return;
+        }
+        count_up(c);
+    }
+    for (int i = 0; ind && i < JIT_IND_MAX; i++) {
+        uint64_t x = __atomic_load_n(&c->ind[i], __ATOMIC_RELAXED);
+        if (x == to)
+            break;
+        if (!x) {
+            __atomic_store_n(&c->ind[i], to, __ATOMIC_RELAXED);
+            break;
+        }
+    }
+    uint64_t n = count_of(c);
+    if (autom && n >= j->opt.hot2) {
         request_region(t, c);
-    } else if (c->count >= j->opt.hot1 && !(c->flags & (JIT_CF_QUEUED1 | JIT_CF_FAILED1))) {
+    } else if (autom && n >= j->opt.hot1 && !(c->flags & (JIT_CF_QUEUED1 | JIT_CF_FAILED1))) {
         c->flags |= JIT_CF_QUEUED1;
         jit_req *r = jit_region_tier1(t, b);
         if (r)
@@ -293,43 +507,52 @@ void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const i
         else
             c->flags |= JIT_CF_FAILED1;
     }
-    jit_queue_quiescent(j);
+    pthread_mutex_unlock(&j->prof_mu);
+    quiescent(t);
 }
 
+typedef struct reset_arg {
+    jit *j;
+    jit_unit *gone;
+} reset_arg;
+
+/* Under prof_mu and mu: c back to empty; its unit to a->gone. */
 static void reset_cell(jit_cell *c, void *arg)
 {
-    jit *j = arg;
+    reset_arg *a = arg;
     if (c->unit) {
         c->unit->cell = NULL;
-        c->unit->next = j->to_free;
-        j->to_free = c->unit;
+        c->unit->next = a->gone;
+        a->gone = c->unit;
         c->unit = NULL;
     }
     atomic_store(&c->tier, 0);
-    atomic_store_explicit(&c->code, j->exit_stub, memory_order_release);
-    c->count = 0;
-    memset(c->ind, 0, sizeof c->ind);
+    atomic_store_explicit(&c->code, a->j->exit_stub, memory_order_release);
+    __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < JIT_IND_MAX; i++)
+        __atomic_store_n(&c->ind[i], 0, __ATOMIC_RELAXED);
     c->borrowed = NULL;
     c->flags = 0;
 }
 
 void jit_invalidate(jit *j)
 {
+    pthread_mutex_lock(&j->prof_mu);
     pthread_mutex_lock(&j->mu);
     atomic_fetch_add(&j->epoch, 1); /* in-flight and queued compiles are now stale */
-    jit_cells_each(j->cells, reset_cell, j);
-    /* The guest thread is outside compiled code: retired units can go too. */
-    jit_unit **tail = &j->to_free;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = j->retired;
-    j->retired = NULL;
-    atomic_store(&j->has_retired, false);
-    pthread_cond_signal(&j->work);
-    pthread_mutex_unlock(&j->mu);
-    if (j->thread_ctx)
-        memset(j->thread_ctx->jcache, 0, sizeof j->thread_ctx->jcache);
+    reset_arg a = {j, NULL};
+    jit_cells_each(j->cells, reset_cell, &a);
+    /* Retired only now that no cell leads to any of them (a region's
+     * member cells borrowed its code).  Threads still running one of them
+     * leave it at their next unit boundary (every cell is the exit stub)
+     * and keep it alive until then. */
+    for (jit_unit *u = a.gone, *n; u; u = n) {
+        n = u->next;
+        jit_retire_locked(j, u);
+    }
     j->st.invalidations++;
+    pthread_mutex_unlock(&j->mu);
+    pthread_mutex_unlock(&j->prof_mu);
 }
 
 /* ---- synchronous API for tests ---- */

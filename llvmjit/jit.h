@@ -9,6 +9,12 @@
  *                  compiles run on one background thread; code is installed
  *                  with an atomic store into the block's cell
  *
+ * Any number of guest threads may use one jit, each through its own
+ * jit_thread (jump cache, exit record, QSBR state): they share the compiled
+ * code and the profile.  Running compiled code takes no lock; replaced and
+ * invalidated code is freed once every jit_thread has been outside compiled
+ * code (or offline) since.
+ *
  * Lifted code consumes the same IR the interpreter runs (ir/ir_interp.c is
  * normative) and agrees with it bit for bit, including the pc and registers
  * a guest sees at a fault.  Usage from a dispatcher:
@@ -60,12 +66,13 @@ bool jit_parse_mode(const char *s, jit_mode *out);
 const char *jit_mode_name(jit_mode m);
 
 typedef struct jit jit;               /* the LLVM session and its compile thread */
-typedef struct jit_thread jit_thread; /* per guest thread: jump cache, exit record */
+typedef struct jit_thread jit_thread; /* per guest thread: jump cache, exit record, QSBR */
 typedef struct jit_unit jit_unit;     /* one compiled function */
 
 /* The runtime's IR: the block at pc, decoding it when decode is true and it
- * is not cached yet; NULL if unavailable.  Called on the guest thread only;
- * the jit copies what it keeps. */
+ * is not cached yet; NULL if unavailable.  Called on the guest thread that
+ * owns the jit_thread (inside jit_run or jit_note_block); the jit copies
+ * what it keeps. */
 typedef const ir_block *(*jit_block_fn)(void *ctx, uint64_t pc, bool decode);
 
 /* Starts the session and the compile thread.  state_size: bytes of guest
@@ -75,8 +82,17 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
 /* Stops the compile thread, frees all code; prints the -d stats summary. */
 void jit_free(jit *j);
 
+/* A guest thread's handle, registered with j (online); made and used on
+ * that thread only.  NULL if out of memory.  Free every jit_thread before
+ * the jit. */
 jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void *blocks_ctx);
+/* Unregisters t (its thread holds no compiled code any more) and frees it. */
 void jit_thread_free(jit_thread *t);
+/* Around a call that may block for long (a syscall): an offline thread
+ * runs no compiled code and does not hold back the freeing of replaced
+ * code.  jit_run and jit_note_block are its quiescent points otherwise. */
+void jit_thread_offline(jit_thread *t);
+void jit_thread_online(jit_thread *t);
 /* Compiled code returns to the dispatcher soon (at the next unit entry or
  * loop back edge) when *flags is nonzero: a pending guest signal must not
  * wait for a hot loop to end.  Default: never. */
@@ -94,7 +110,10 @@ void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const i
 
 /* Guest code may have changed (fence.i; mmap, munmap or mprotect over
  * translated code): drops every translation and in-flight compile.  Call on
- * the guest thread, outside compiled code. */
+ * a guest thread, outside compiled code; other threads running compiled
+ * code meanwhile leave it at their next unit boundary (the code stays
+ * alive until they have).  Blocks the runtime gives the jit must come from
+ * a block cache flushed before this call. */
 void jit_invalidate(jit *j);
 
 /* ---- synchronous API for tests (e.g. the random-instruction tester) ---- */

@@ -781,7 +781,7 @@ static jit_unit *load_unit(jit_thread *t, jit_cache *c, const jc_record *r, size
     u->obj_size = r->obj_size;
     u->rt = out.rt;
     u->enter = j->enter;
-    u->epoch = atomic_load(&j->epoch);
+    u->epoch = t->epoch; /* from before the code was hashed */
     *code_size = out.code_size;
     free(obj);
     free(cells);
@@ -906,6 +906,11 @@ static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
     return cell;
 }
 
+bool jit_cache_has(const jit *j, uint64_t pc)
+{
+    return j->cache && index_find(j->cache, pc) >= 0;
+}
+
 jit_cell *jit_cache_install(jit_thread *t, uint64_t pc)
 {
     jit_cache *c = t->j->cache;
@@ -940,16 +945,21 @@ bool jit_cache_build_unit(jit_thread *t, uint64_t pc, bool *was_cached)
         }
     }
     jit_req *r = NULL;
+    pthread_mutex_lock(&j->prof_mu);
+    t->epoch = atomic_load(&j->epoch);
     if (j->opt.mode == JIT_T2) {
         r = jit_region_tier2(t, pc, true);
     } else {
         const ir_block *b = t->blocks(t->blocks_ctx, pc, true);
         r = b ? jit_region_tier1(t, b) : NULL;
     }
+    if (r) {
+        r->sync = true;
+        jit_queue_push(j, r);
+    }
+    pthread_mutex_unlock(&j->prof_mu);
     if (!r)
         return false;
-    r->sync = true;
-    jit_queue_push(j, r);
     jit_queue_wait(j, r);
     bool ok = r->err[0] == 0 && r->cacheable;
     jit_req_free(r);

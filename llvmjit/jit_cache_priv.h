@@ -16,9 +16,11 @@ void jit_cache_note_request(jit *j, jit_req *r);
 /* Compile thread, after r compiled from in to obj: stores it. */
 void jit_cache_store(jit *j, const jit_req *r, const jit_lift_in *in, const void *obj,
                      size_t len);
-/* Guest thread: installs cached code for pc when there is some that
- * matches the guest code now; its cell, or NULL. */
+/* Guest thread, under jit.prof_mu: installs cached code for pc when there
+ * is some that matches the guest code now; its cell, or NULL. */
 jit_cell *jit_cache_install(jit_thread *t, uint64_t pc);
+/* Lock-free: has the cache a record for pc at all? */
+bool jit_cache_has(const jit *j, uint64_t pc);
 /* jit_free, after the compile thread stopped: writes the pack, prunes,
  * logs the run, frees the cache. */
 void jit_cache_close(jit *j);

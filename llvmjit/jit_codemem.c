@@ -5,15 +5,14 @@
  * object-file parse, a materialisation and three mmaps.
  *
  *   chunks of 4 MiB, mapped read+exec; first-fit free list of extents
- *   link:    extent ─► pages it touches made read+write ─► copy, relocate
+ *   link:    extent ─► its pages made read+write ─► copy, relocate
  *            ─► read+exec again (no page is ever writable and executable)
  *   release: the extent goes back to the free list (the jit calls it only
- *            when the guest thread can no longer be running the code)
+ *            when no guest thread can still be running the code)
  *
- * Writing flips the permissions of whole pages, which may hold other
- * units: that is safe because only one guest thread runs compiled code (the
- * runtime stops using the jit once a guest has several threads) and it is
- * the one linking, outside compiled code.
+ * Writing flips the permissions of whole pages, so extents are whole
+ * pages: other guest threads may be running other units meanwhile, and no
+ * page holds code of two units.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,7 +24,6 @@
 #include "llvmjit/jit_objfile.h"
 
 #define CHUNK_SIZE (4u << 20)
-#define GRAIN 16u
 
 typedef struct extent {
     struct extent *next; /* by address within its chunk */
@@ -137,9 +135,10 @@ static bool take(chunk *c, size_t size, size_t align, size_t *off)
 
 static jit_codeblock *alloc_block(jit_codemem *m, size_t size, size_t align)
 {
-    size = (size + GRAIN - 1) & ~(size_t)(GRAIN - 1);
     if (size == 0 || size > CHUNK_SIZE || align > m->page)
         return NULL;
+    size = (size + m->page - 1) & ~(m->page - 1); /* whole pages (see the top) */
+    align = m->page;
     jit_codeblock *b = malloc(sizeof *b);
     if (!b)
         return NULL;

@@ -1,12 +1,20 @@
 /*
  * jit_internal.h — struct layouts shared by the files of llvmjit/ (private).
  *
- * Threads: the guest thread (dispatcher) owns the cell table, the jump
- * cache, region formation and all profile counters; the compile thread owns
- * every LLVM object (one LLJIT: LLVM_NOTES says two threads compiling in one
- * LLJIT crash).  They meet in the request queue and at installation, both
- * under jit.mu.  Compiled code reads cells (code pointer, acquire) and the
- * guest thread's jit_ctx.
+ * Threads: any number of guest threads (each with its own jit_thread: jump
+ * cache, jit_ctx, counters) run compiled code and profile interpreted
+ * blocks; the compile thread owns every LLVM object (one LLJIT: LLVM_NOTES
+ * says two threads compiling in one LLJIT crash).
+ *
+ *   lock-free   finding a cell, its code pointer (acquire), its count
+ *               (relaxed, a hint), running units, the jump caches
+ *   jit.prof_mu adding cells, cell flags and indirect targets, region
+ *               formation, disk-cache installs: the profile's slow path
+ *   jit.mu      the request queue, installation (cell.unit, .borrowed,
+ *               .tier, storing .code), the retired and free lists, the
+ *               registry of guest threads
+ * Lock order: prof_mu before mu.  Replaced units are freed by QSBR over
+ * the registered guest threads (jit.c: jit_thread_quiescent).
  */
 #ifndef LIFTVM_JIT_INTERNAL_H
 #define LIFTVM_JIT_INTERNAL_H
@@ -44,12 +52,12 @@ typedef struct jit_cell {
     _Atomic(void *) code;     /* +0: the unit whose entry is pc, or the exit stub */
     uint64_t count;           /* +8: executions: interpreted + tier-1 entries */
     uint64_t pc;
-    uint64_t ind[JIT_IND_MAX]; /* targets seen after the block's indirect jump, 0 = none */
+    uint64_t ind[JIT_IND_MAX]; /* targets seen after the block's indirect jump, 0 = none
+                                  (written under jit.prof_mu, read atomically) */
     jit_unit *unit;           /* installed unit, owned (under jit.mu) */
     jit_unit *borrowed;       /* code is this multi-entry region's, not unit's (under jit.mu) */
     _Atomic uint8_t tier;     /* tier of the installed unit, 0 none (written under jit.mu) */
-    uint8_t flags;            /* JIT_CF_*, guest thread only */
-    struct jit_cell *next;    /* hash chain */
+    _Atomic uint8_t flags;    /* JIT_CF_* (written under jit.prof_mu) */
 } jit_cell;
 
 enum {
@@ -98,6 +106,7 @@ struct jit_unit {
     uint32_t n_members;
     jit_enter_fn enter;
     uint64_t epoch;
+    uint64_t gone_at; /* retired: jit.gp then; freed once every guest thread saw it */
     jit_unit *next; /* in one of the lists below */
 };
 
@@ -111,7 +120,7 @@ typedef struct jit_stats {
     uint64_t freed;
     uint64_t invalidations;
     uint64_t queue_max;
-    /* guest thread */
+    /* per guest thread (jit_thread.st), summed into jit.st as each goes */
     uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks, borrowed;
 } jit_stats;
 
@@ -170,9 +179,11 @@ struct jit {
     char start_err[256];
     jit_req *q_head, *q_tail;
     uint64_t q_len;
-    jit_unit *retired;        /* replaced or dropped; freed once the guest is outside code */
+    jit_unit *retired;        /* replaced or dropped; freed once no guest thread can run them */
     jit_unit *to_free;        /* for the compile thread to free */
     atomic_bool has_retired;
+    _Atomic uint64_t gp;      /* grace periods: bumped at each retirement (QSBR) */
+    jit_thread *threads;      /* registered guest threads (under mu) */
     _Atomic uint64_t epoch;
     uint64_t seq;             /* compile thread: unit names */
     uint64_t compiles;        /* compile thread: for fail_every */
@@ -180,8 +191,8 @@ struct jit {
     struct jit_cache *cache;  /* persistent translation cache (jit_cache.c), or NULL */
     struct jit_perf *perf;    /* perf map and jitdump (jit_perfmap.c), or NULL */
 
-    jit_cells *cells;         /* guest thread */
-    jit_thread *thread_ctx;   /* the (only) guest thread */
+    pthread_mutex_t prof_mu;  /* the profile's slow path (see the top of this file) */
+    jit_cells *cells;
     jit_stats st;
 };
 
@@ -191,16 +202,35 @@ struct jit_thread {
     ir_mem mem;
     jit_block_fn blocks;
     void *blocks_ctx;
+    _Atomic uint64_t seen; /* jit.gp at its last quiescent point; UINT64_MAX offline */
+    uint64_t epoch;        /* jit.epoch when jit_run began: requests made from blocks
+                              looked up since carry it */
+    jit_thread *next;      /* jit.threads */
+    jit_stats st;          /* its share of the guest-thread counters */
     jit_jc_entry jcache[JIT_JC_SIZE];
 };
 
-/* ---- the cell table (jit_cells.c), guest thread only ---- */
+/* ---- QSBR for compiled code (jit.c) ---- */
+/* Under jit.mu: u is no longer reachable through any cell; it is freed
+ * once every registered guest thread has passed a quiescent point (or was
+ * offline) since. */
+void jit_retire_locked(jit *j, jit_unit *u);
+/* Under jit.mu: moves the retired units no guest thread can hold to the
+ * compile thread's free list. */
+void jit_reclaim_locked(jit *j);
+/* In the child of a fork (jit.mu held): only the calling thread's
+ * jit_thread stays registered; the others' threads are gone. */
+void jit_threads_after_fork(jit *j);
+
+/* ---- the cell table (jit_cells.c) ---- */
 jit_cells *jit_cells_new(void);
 void jit_cells_free(jit_cells *c);
+/* Lock-free, from any thread (NULL if pc has no cell yet). */
 jit_cell *jit_cells_find(const jit_cells *c, uint64_t pc);
-/* Finds or makes the cell of pc (code = stub); NULL when out of memory. */
+/* Finds or makes the cell of pc (code = stub); NULL when out of memory.
+ * Under jit.prof_mu. */
 jit_cell *jit_cells_get(jit_cells *c, uint64_t pc, void *stub);
-/* Calls fn on every cell. */
+/* Calls fn on every cell (under jit.prof_mu). */
 void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
 
 /* ---- compile thread and queue (jit_queue.c) ---- */
@@ -209,11 +239,9 @@ void jit_queue_stop(jit *j);
 /* Takes ownership of r (sync: the caller waits with jit_queue_wait). */
 void jit_queue_push(jit *j, jit_req *r);
 void jit_queue_wait(jit *j, jit_req *r);
-/* The guest thread is outside compiled code: retired units may be freed. */
-void jit_queue_quiescent(jit *j);
 void jit_req_free(jit_req *r);
 
-/* ---- requests from the profile (jit_region.c), guest thread ---- */
+/* ---- requests from the profile (jit_region.c), under jit.prof_mu ---- */
 /* A tier-1 request for b, or a tier-2 region with head pc; NULL if none
  * could be made (out of memory, block unavailable). */
 jit_req *jit_region_tier1(jit_thread *t, const ir_block *b);

@@ -1,7 +1,7 @@
 /*
  * jit_queue.c — the compile thread: requests in, installed code out.
  *
- *   guest thread                         compile thread (owns all of LLVM)
+ *   guest threads                        compile thread (owns all of LLVM)
  *   jit_queue_push(req) ──► queue ──►  lift, optimise, emit, link
  *   (keeps interpreting, or waits         │
  *    for a sync request)                  ▼ under jit.mu
@@ -9,14 +9,16 @@
  *                                        ├ yes: cell.unit = u; cell.code = u (release)
  *                                        │      the replaced unit → retired
  *                                        └ no:  u → to_free (never ran)
- *   jit_queue_quiescent: retired → to_free ──► ORC resource tracker removed
+ *   every guest thread passed a quiescent point: retired → to_free
+ *                                        ──► ORC resource tracker removed
  *
- * A replaced unit may still be running on the guest thread (a loop that
+ * A replaced unit may still be running on any guest thread (a loop that
  * re-enters through the cell picks up the new code at its next entry), so
- * it is freed only after the guest thread has been outside compiled code
- * once since: it cannot hold the old code then, because cells and the jump
- * cache name cells, not code.  (With several guest threads this becomes a
- * per-thread quiescence count.)
+ * it is freed only after every guest thread has been outside compiled code
+ * (or offline) once since it was retired: a thread cannot hold the old code
+ * then, because cells and the jump caches name cells, not code (QSBR,
+ * jit.c).  Cells that borrowed a retired region's code get theirs back
+ * when it is retired, before its grace period starts.
  *
  * fork: the child of a host fork has no compile thread.  A pthread_atfork
  * handler waits until the thread is idle (between compiles, so it holds no
@@ -166,6 +168,21 @@ static void lend_to_members(jit *j, const jit_req *r, jit_unit *u)
     }
 }
 
+/* Under j->mu: cells still borrowing the code of a region about to be
+ * retired go back to their own unit's code (or the exit stub). */
+static void take_back_loans(jit *j, jit_unit *u)
+{
+    for (uint32_t i = 0; i < u->n_members; i++) {
+        jit_cell *m = u->members[i];
+        if (m->borrowed != u)
+            continue;
+        m->borrowed = NULL;
+        atomic_store_explicit(&m->code, m->unit ? m->unit->code : j->exit_stub,
+                              memory_order_release);
+    }
+    u->n_members = 0;
+}
+
 /* Under j->mu: publishes u in r's cell, or discards it if the code it was
  * made from may have changed meanwhile.  Also installs units loaded from
  * the disk cache (jit_cache.c, on the guest thread). */
@@ -179,6 +196,8 @@ void jit_queue_install(jit *j, jit_req *r, jit_unit *u)
         return;
     }
     jit_unit *old = c->unit;
+    if (old)
+        take_back_loans(j, old);
     c->unit = u;
     u->cell = c;
     atomic_store(&c->tier, (uint8_t)u->tier);
@@ -190,9 +209,7 @@ void jit_queue_install(jit *j, jit_req *r, jit_unit *u)
     lend_to_members(j, r, u);
     if (old) {
         old->cell = NULL;
-        old->next = j->retired;
-        j->retired = old;
-        atomic_store(&j->has_retired, true);
+        jit_retire_locked(j, old);
     }
 }
 
@@ -320,6 +337,9 @@ static void fork_prepare(void)
     jit *j = forking_jit;
     if (!j)
         return;
+    /* prof_mu first (the lock order): no other guest thread is changing
+     * the profile across the fork. */
+    pthread_mutex_lock(&j->prof_mu);
     pthread_mutex_lock(&j->mu);
     j->paused = true;
     while (j->busy)
@@ -334,6 +354,7 @@ static void fork_parent(void)
     j->paused = false;
     pthread_cond_broadcast(&j->work);
     pthread_mutex_unlock(&j->mu);
+    pthread_mutex_unlock(&j->prof_mu);
 }
 
 static void fork_child(void)
@@ -348,7 +369,9 @@ static void fork_child(void)
     pthread_cond_init(&j->idle, NULL);
     j->paused = false;
     j->st.thread_cpu_ns = 0;
+    jit_threads_after_fork(j);
     pthread_mutex_unlock(&j->mu);
+    pthread_mutex_unlock(&j->prof_mu);
     char err[128];
     if (!spawn(j, compile_main_forked, err, sizeof err)) {
         fprintf(stderr, "liftvm: jit: %s after fork; interpreting only\n", err);
@@ -428,37 +451,5 @@ void jit_queue_wait(jit *j, jit_req *r)
     pthread_mutex_lock(&j->mu);
     while (!r->done)
         pthread_cond_wait(&j->done, &j->mu);
-    pthread_mutex_unlock(&j->mu);
-}
-
-/* Under j->mu, on the guest thread: cells still borrowing the code of a
- * retired region go back to their own unit's code (or the exit stub). */
-static void take_back_loans(jit *j, jit_unit *u)
-{
-    for (uint32_t i = 0; i < u->n_members; i++) {
-        jit_cell *m = u->members[i];
-        if (m->borrowed != u)
-            continue;
-        m->borrowed = NULL;
-        atomic_store_explicit(&m->code, m->unit ? m->unit->code : j->exit_stub,
-                              memory_order_release);
-    }
-    u->n_members = 0;
-}
-
-void jit_queue_quiescent(jit *j)
-{
-    if (!atomic_load_explicit(&j->has_retired, memory_order_relaxed))
-        return;
-    pthread_mutex_lock(&j->mu);
-    for (jit_unit *u = j->retired; u; u = u->next)
-        take_back_loans(j, u);
-    jit_unit **tail = &j->to_free;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = j->retired;
-    j->retired = NULL;
-    atomic_store(&j->has_retired, false);
-    pthread_cond_signal(&j->work);
     pthread_mutex_unlock(&j->mu);
 }

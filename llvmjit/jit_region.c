@@ -13,8 +13,10 @@
  * code also serves the cells of its other blocks.
  *
  * A request owns copies of its blocks (the block cache may be flushed while
- * the compile runs) and the cells of its exit targets (made here, on the
- * guest thread, which owns the cell table).
+ * the compile runs) and the cells of its exit targets (made here, under
+ * jit.prof_mu, which every guest thread takes to change the profile).  It
+ * carries the jit epoch of when its thread entered jit_run, from before it
+ * looked any of the blocks up: if the code changed since, it is dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,7 @@ static ir_block *copy_block(const ir_block *b)
     c->n_insns = c->cap = b->n_insns;
     c->n_guest = b->n_guest;
     c->n_temps = b->n_temps;
-    c->exec_count = b->exec_count;
+    c->exec_count = __atomic_load_n(&b->exec_count, __ATOMIC_RELAXED);
     return c;
 }
 
@@ -119,7 +121,7 @@ static bool add_exits(jit *j, jit_req *r)
 jit_req *jit_region_tier1(jit_thread *t, const ir_block *b)
 {
     jit *j = t->j;
-    jit_req *r = req_new(1, 1, false, atomic_load(&j->epoch));
+    jit_req *r = req_new(1, 1, false, t->epoch);
     if (!r)
         return NULL;
     r->head = jit_cells_get(j->cells, b->pc, j->exit_stub);
@@ -146,7 +148,7 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
      * taken block adds at most its insns' worth of successors. */
     uint64_t work[REGION_MAX * 8];
     uint32_t nwork = 0, next = 0;
-    jit_req *r = req_new(max, 2, true, atomic_load(&j->epoch));
+    jit_req *r = req_new(max, 2, true, t->epoch);
     if (!r)
         return NULL;
     r->head = jit_cells_get(j->cells, head, j->exit_stub);
@@ -167,7 +169,8 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
             continue;
         }
         jit_cell *c = jit_cells_find(j->cells, pc);
-        if (!forced && pc != head && (!c || c->count < j->opt.hot1))
+        uint64_t count = c ? __atomic_load_n(&c->count, __ATOMIC_RELAXED) : 0;
+        if (!forced && pc != head && (!c || count < j->opt.hot1))
             continue; /* cold: an exit of the region */
         if (!c && !(c = jit_cells_get(j->cells, pc, j->exit_stub)))
             goto fail;

@@ -30,8 +30,14 @@
  * delivered there (runtime/linux/rt_signal.c), and a trap or a fault in
  * guest memory goes to the guest's handler if it has one; otherwise the
  * guest dies of it: one line on stderr and liftvm dies of the same signal.
- * The jit is single-threaded for now: once a second guest thread exists,
- * every thread interprets.
+ * The jit is shared too: each thread has its own jit_thread (jump cache,
+ * exit record) and runs the compiled code of every thread; code the jit
+ * replaces or drops is freed by the same QSBR scheme (jit_run and
+ * jit_note_block are the quiescent points, a syscall an offline stretch,
+ * an exiting thread unregisters).  Dropping translations (fence.i, a map
+ * change over code) flushes the block cache under tr.mu, then invalidates
+ * the jit outside it: jit.prof_mu is taken before tr.mu when the jit
+ * decodes blocks.
  */
 #include "runtime/rt_exec.h"
 
@@ -61,13 +67,13 @@ static struct {
     rt_bcache *cache;
     rt_codemap *code;
     jit *j;
-    jit_thread *jt;
-    pthread_mutex_t mu;        /* the code map and dropping translations */
-    atomic_bool multithreaded; /* a second guest thread exists: no jit */
+    pthread_mutex_t mu; /* the code map and flushing the block cache */
 } tr = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-/* This thread's reader of tr.cache. */
+/* This thread's reader of tr.cache, and its handle on the jit (NULL: it
+ * interprets). */
 static _Thread_local rt_bcache_reader *reader;
+static _Thread_local jit_thread *jt;
 
 static jit_options jit_opts;
 static bool jit_opts_set;
@@ -327,28 +333,27 @@ static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
     }
 }
 
-/* Drops every translation: decoded blocks and compiled code (under tr.mu;
- * with several threads the jit is not running any code). */
-static void drop_translations_locked(void) {
-    rt_bcache_flush(tr.cache);
-    rt_codemap_clear(tr.code);
-    if (tr.j)
-        jit_invalidate(tr.j);
-}
-
-static void drop_translations(void) {
+/* Drops every translation: decoded blocks (under tr.mu), then compiled
+ * code.  In that order: a compile request made from a block looked up
+ * before the flush carries an older jit epoch and is discarded.  Other
+ * threads may be running compiled code; the jit keeps it alive until they
+ * leave it. */
+static void drop_translations(bool whole, uint64_t addr, uint64_t len) {
     pthread_mutex_lock(&tr.mu);
-    drop_translations_locked();
+    bool drop = whole || rt_codemap_overlaps(tr.code, addr, len);
+    if (drop) {
+        rt_bcache_flush(tr.cache);
+        rt_codemap_clear(tr.code);
+    }
     pthread_mutex_unlock(&tr.mu);
+    if (drop && tr.j)
+        jit_invalidate(tr.j);
 }
 
 void rt_code_invalidate(rt_proc *p, uint64_t addr, uint64_t len) {
     if (tr.p != p || !tr.code)
         return;
-    pthread_mutex_lock(&tr.mu);
-    if (rt_codemap_overlaps(tr.code, addr, len))
-        drop_translations_locked();
-    pthread_mutex_unlock(&tr.mu);
+    drop_translations(false, addr, len);
 }
 
 /* In the child of a fork only the forking thread exists: locks other
@@ -361,7 +366,7 @@ static void after_fork_child(void) {
         rt_bcache_after_fork(tr.cache, reader);
 }
 
-/* The jit's view of the block cache (on the guest thread). */
+/* The jit's view of the block cache (on the calling guest thread). */
 static const ir_block *jit_block_source(void *ctx, uint64_t pc, bool decode) {
     (void)ctx;
     ir_block *b = rt_bcache_lookup(tr.cache, pc);
@@ -377,14 +382,18 @@ static bool after_block(rt_thread *t, ir_exit ex) {
         return true;
     case IR_EXIT_SYSCALL: {
         rt_bcache_offline(reader); /* the call may block */
+        if (jt)
+            jit_thread_offline(jt);
         bool go_on = rt_linux_syscall(t->proc);
+        if (jt)
+            jit_thread_online(jt);
         rt_bcache_online(reader);
         if (go_on && atomic_load_explicit(&t->flags, memory_order_relaxed))
             go_on = rt_signal_deliver(t, true);
         return go_on;
     }
     case IR_EXIT_FLUSH:
-        drop_translations();
+        drop_translations(true, 0, 0);
         return true;
     case IR_EXIT_TRAP:
         guest_trap(t, ex.trap, ex.addr);
@@ -405,8 +414,7 @@ static void dispatch(rt_thread *t, rt_bcache *cache) {
         if (atomic_load_explicit(&t->flags, memory_order_relaxed) && !rt_signal_deliver(t, false))
             return;
         ir_exit ex;
-        bool jit = tr.jt && !atomic_load_explicit(&tr.multithreaded, memory_order_relaxed);
-        if (jit && jit_run(tr.jt, t->cpu, &ex)) {
+        if (jt && jit_run(jt, t->cpu, &ex)) {
             if (!after_block(t, ex))
                 return;
             continue;
@@ -421,8 +429,8 @@ static void dispatch(rt_thread *t, rt_bcache *cache) {
         if (rt_log_on(RT_LOG_EXEC))
             rt_logf("exec 0x%lx\n", pc);
         ex = ir_interp_run(b, t->cpu, &mem);
-        if (jit)
-            jit_note_block(tr.jt, b, t->cpu, &ex);
+        if (jt)
+            jit_note_block(jt, b, t->cpu, &ex);
         if (!after_block(t, ex))
             return;
     }
@@ -438,8 +446,11 @@ static bool guest_code_ok(void *ctx, uint64_t start, uint64_t end, bool claim) {
         if (prot < 0 || (prot & (MMU_R | MMU_X | MMU_W)) != (MMU_R | MMU_X))
             return false;
     }
-    if (claim)
+    if (claim) {
+        pthread_mutex_lock(&tr.mu);
         rt_codemap_add(tr.code, start, end);
+        pthread_mutex_unlock(&tr.mu);
+    }
     return true;
 }
 
@@ -486,21 +497,12 @@ static void start_jit(rt_proc *p) {
         fprintf(stderr, "liftvm: the jit cannot start (%s); interpreting only\n", err);
         return;
     }
-    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
-    tr.jt = jit_thread_new(tr.j, &mem, jit_block_source, NULL);
-    if (!tr.jt) {
-        fprintf(stderr, "liftvm: out of memory starting the jit; interpreting only\n");
-        jit_free(tr.j);
-        tr.j = NULL;
-        return;
-    }
     attach_cache_and_perf(p);
 }
 
+/* After every guest thread has unregistered. */
 static void stop_jit(void) {
-    jit_thread_free(tr.jt);
     jit_free(tr.j); /* prints the -d stats summary */
-    tr.jt = NULL;
     tr.j = NULL;
 }
 
@@ -514,6 +516,14 @@ static void run_thread(rt_thread *t) {
         fprintf(stderr, "liftvm: out of memory starting a guest thread\n");
         rt_thread_exit_process(1);
     }
+    if (tr.j) {
+        const ir_mem mem = {mmu_base(t->proc->mm), mmu_limit(t->proc->mm)};
+        jt = jit_thread_new(tr.j, &mem, jit_block_source, NULL);
+        if (!jt)
+            fprintf(stderr, "liftvm: out of memory for a thread's jit state; it interprets\n");
+        else /* compiled loops return to the dispatcher when a signal is pending */
+            jit_thread_set_interrupt(jt, &t->flags);
+    }
     if (sigsetjmp(host_fault.jb, 1) != 0) {
         rt_signal_host_mask_lost(t); /* siglongjmp restored the mask of the sigsetjmp */
         guest_host_fault(t);
@@ -521,13 +531,16 @@ static void run_thread(rt_thread *t) {
     host_fault.armed = 1;
     dispatch(t, tr.cache);
     host_fault.armed = 0;
+    jit_thread_free(jt);
+    jt = NULL;
     rt_bcache_reader_free(reader);
     reader = NULL;
 }
 
-static void threads_started(void) {
-    atomic_store(&tr.multithreaded, true);
-}
+/* A second guest thread is about to start: nothing to change, every
+ * thread registers its own block-cache reader and jit_thread in
+ * run_thread. */
+static void threads_started(void) {}
 
 static const rt_thread_runner runner = {run_thread, threads_started};
 
@@ -555,8 +568,6 @@ int rt_run(rt_proc *p) {
     pthread_sigmask(SIG_BLOCK, &all, &old);
     start_jit(p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (tr.jt) /* compiled loops return to the dispatcher when a signal is pending */
-        jit_thread_set_interrupt(tr.jt, &t->flags);
     install_fault_handler(p->mm);
     rt_signal_init(p);
     rt_thread_set_runner(&runner);
