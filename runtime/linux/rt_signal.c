@@ -18,6 +18,9 @@
  * the syscall instruction, and the host handler moves a thread caught
  * between the test and the instruction to the path that returns -EINTR
  * (qemu-user's safe_syscall, in a dozen lines of x86-64 assembly).
+ * rt_signal_restartable_syscall tells that case apart: a call that never
+ * started returns -RT_ERESTART_NOSTART and is always run again after the
+ * handler, as on Linux, where the signal is taken before the ecall.
  */
 #include "runtime/linux/rt_signal.h"
 
@@ -26,7 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -117,14 +122,29 @@ __asm__(".text\n"
         ".globl rt_ss_fail\n"
         ".hidden rt_ss_fail\n"
         "rt_ss_fail:\n"
-        "    movq $-4, %rax\n" /* -EINTR */
+        "    movq $-513, %rax\n" /* -RT_ERESTART_NOSTART */
         "    ret\n"
         "    .cfi_endproc\n"
         ".size rt_ss_call, .-rt_ss_call\n");
 
+_Static_assert(RT_ERESTART_NOSTART == 513, "rt_ss_fail's constant");
+
 long rt_signal_safe_syscall(rt_thread *t, long nr, long a1, long a2, long a3, long a4, long a5,
                             long a6) {
-    return rt_ss_call(&t->flags, nr, a1, a2, a3, a4, a5, a6);
+    long r = rt_ss_call(&t->flags, nr, a1, a2, a3, a4, a5, a6);
+    return r == -RT_ERESTART_NOSTART ? -EINTR : r;
+}
+
+long rt_signal_restartable_syscall(rt_thread *t, long nr, long a1, long a2, long a3, long a4,
+                                   long a5, long a6) {
+    long r;
+    /* A flag without work for the dispatcher (none is set today) must not
+     * leave the guest with -RT_ERESTART_NOSTART: only a set flag sends the
+     * dispatcher to rt_signal_deliver, which restarts the call. */
+    do
+        r = rt_ss_call(&t->flags, nr, a1, a2, a3, a4, a5, a6);
+    while (r == -RT_ERESTART_NOSTART && !atomic_load(&t->flags));
+    return r;
 }
 
 /* ---- host handlers and masks ---- */
@@ -465,10 +485,43 @@ static _Noreturn void bad_frame(rt_thread *t, int g) {
     _exit(128 + G_SIGSEGV);
 }
 
+/* True if fd is a socket with a receive (input) or send timeout set:
+ * Linux's sock_intr_errno then gives -EINTR, which no SA_RESTART restarts. */
+static bool sock_timed(uint64_t fd, bool input) {
+    struct timeval tv = {0, 0};
+    socklen_t len = sizeof tv;
+    if (getsockopt((int)(int32_t)fd, SOL_SOCKET, input ? SO_RCVTIMEO : SO_SNDTIMEO, &tv, &len))
+        return false; /* not a socket */
+    return tv.tv_sec || tv.tv_usec;
+}
+
 /* Syscalls Linux never restarts after a handler ran, SA_RESTART or not
- * (signal(7)): the waits with timeouts and the mask-swapping waits. */
+ * (signal(7) "Interruption of system calls"): the waits with timeouts, the
+ * mask-swapping waits, the sleeps, System V IPC, and socket calls on a
+ * socket with a timeout in their direction (read and write included: on a
+ * socket they are recvmsg and sendmsg). */
 static bool never_restarted(const rt_thread *t) {
     switch (t->sys_nr) {
+    case RT_NR_semop:
+    case RT_NR_msgrcv:
+    case RT_NR_msgsnd:
+        return true;
+    case RT_NR_read:
+    case RT_NR_readv:
+    case RT_NR_accept:
+    case RT_NR_accept4:
+    case RT_NR_recvfrom:
+    case RT_NR_recvmsg:
+        return sock_timed(t->sys_args[0], true);
+    case RT_NR_recvmmsg:
+        return t->sys_args[4] != 0 || sock_timed(t->sys_args[0], true);
+    case RT_NR_write:
+    case RT_NR_writev:
+    case RT_NR_connect:
+    case RT_NR_sendto:
+    case RT_NR_sendmsg:
+    case RT_NR_sendmmsg:
+        return sock_timed(t->sys_args[0], false);
     case RT_NR_rt_sigsuspend:
     case RT_NR_rt_sigtimedwait:
     case RT_NR_ppoll:
@@ -525,8 +578,13 @@ bool rt_signal_deliver(rt_thread *t, bool after_syscall) {
     if (atomic_load(&t->flags) & RT_TF_STOP)
         return false;
     atomic_fetch_and(&t->flags, ~(uint32_t)RT_TF_SIGNAL);
-    bool eintr = after_syscall && t->sys_nr != RT_NR_rt_sigreturn &&
-                 (int64_t)reg(t, p->arch->off_ret) == -EINTR;
+    int64_t ret = after_syscall && t->sys_nr != RT_NR_rt_sigreturn
+                      ? (int64_t)reg(t, p->arch->off_ret)
+                      : 0;
+    bool eintr = ret == -EINTR;
+    /* The call never started: it runs after the handlers, whatever their
+     * flags (Linux takes such a signal before the ecall). */
+    bool nostart = ret == -RT_ERESTART_NOSTART;
     bool consumed = false, handled = false;
     for (;;) {
         uint64_t ready = atomic_load(&t->sig_pending) & ~t->sigmask;
@@ -544,14 +602,15 @@ bool rt_signal_deliver(rt_thread *t, bool after_syscall) {
             default_act(t, g);
             continue;
         }
-        if (eintr && !handled && (act.flags & G_SA_RESTART) && !never_restarted(t))
+        /* Before the frame: it saves the registers the handler returns to. */
+        if (!handled && (nostart || (eintr && (act.flags & G_SA_RESTART) && !never_restarted(t))))
             restart_syscall(t);
         handled = true;
         if (!setup_frame(t, g, &info, &act))
             bad_frame(t, g);
     }
     /* Nothing ran a handler: Linux restarts the call transparently. */
-    if (eintr && consumed && !handled)
+    if (((eintr && consumed) || nostart) && !handled)
         restart_syscall(t);
     if (t->restore_mask) {
         t->sigmask = t->saved_mask;

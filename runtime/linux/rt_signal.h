@@ -78,6 +78,17 @@ void rt_signal_host_mask_lost(rt_thread *t);
 long rt_signal_safe_syscall(rt_thread *t, long nr, long a1, long a2, long a3, long a4, long a5,
                             long a6);
 
+/* Linux's ERESTARTNOINTR: the result of a call that a guest signal stopped
+ * before it started (never seen by the guest: the dispatcher restarts it). */
+#define RT_ERESTART_NOSTART 513
+/* As rt_signal_safe_syscall for a syscall handler's call that may block
+ * (read on a pipe, wait4, accept...): a signal pending before the call
+ * starts gives -RT_ERESTART_NOSTART, which rt_signal_deliver always
+ * restarts after the handler; one that interrupts the host call gives its
+ * -EINTR, restarted or not by the handler's SA_RESTART as on Linux. */
+long rt_signal_restartable_syscall(rt_thread *t, long nr, long a1, long a2, long a3, long a4,
+                                   long a5, long a6);
+
 /* A signal to the calling thread that the host cannot carry (guest 63,
  * 64): pending in software. */
 void rt_signal_post_self(rt_thread *t, const rt_g_siginfo *info);

@@ -176,7 +176,8 @@ long rt_sys_wait4(rt_proc *p, const uint64_t *a) {
         return -EFAULT;
     if (a[3] && !(ru = mmu_host_ptr(p->mm, a[3], sizeof *ru, MMU_W)))
         return -EFAULT;
-    return rt_sys_ret(syscall(SYS_wait4, rt_sys_int(a[0]), status, rt_sys_int(a[2]), ru));
+    return rt_sys_blocking(p, SYS_wait4, rt_sys_int(a[0]), (long)status, rt_sys_int(a[2]), (long)ru,
+                           0, 0);
 }
 
 /* waitid(idtype, id, infop, options, rusage): P_ALL/P_PID/P_PGID/P_PIDFD and
@@ -188,8 +189,8 @@ long rt_sys_waitid(rt_proc *p, const uint64_t *a) {
         return -EFAULT;
     if (a[4] && !(ru = mmu_host_ptr(p->mm, a[4], sizeof *ru, MMU_W)))
         return -EFAULT;
-    return rt_sys_ret(
-        syscall(SYS_waitid, rt_sys_int(a[0]), rt_sys_int(a[1]), si, rt_sys_int(a[3]), ru));
+    return rt_sys_blocking(p, SYS_waitid, rt_sys_int(a[0]), rt_sys_int(a[1]), (long)si,
+                           rt_sys_int(a[3]), (long)ru, 0);
 }
 
 /* ---- pidfds ---- */

@@ -92,7 +92,9 @@ long rt_sys_openat(rt_proc *p, const uint64_t *a) {
     long pr = rt_sys_procfs_open(p, path, flags); /* /proc files about the guest */
     if (pr != RT_SYS_NOT_PROCFS)
         return pr;
-    return rt_sys_ret(openat(rt_sys_int(a[0]), path, flags, (mode_t)a[3]));
+    /* Opening a FIFO blocks until the other end is opened. */
+    return rt_sys_blocking(p, SYS_openat, rt_sys_int(a[0]), (long)path, flags, (long)(mode_t)a[3], 0,
+                           0);
 }
 
 long rt_sys_close(rt_proc *p, const uint64_t *a) {
@@ -148,7 +150,7 @@ long rt_sys_read(rt_proc *p, const uint64_t *a) {
     void *buf = guest_buf(p, a[1], &n, MMU_W);
     if (!buf)
         return -EFAULT;
-    return rt_sys_ret(read(rt_sys_int(a[0]), buf, n));
+    return rt_sys_blocking(p, SYS_read, rt_sys_int(a[0]), (long)buf, (long)n, 0, 0, 0);
 }
 
 long rt_sys_write(rt_proc *p, const uint64_t *a) {
@@ -156,7 +158,7 @@ long rt_sys_write(rt_proc *p, const uint64_t *a) {
     void *buf = guest_buf(p, a[1], &n, MMU_R);
     if (!buf)
         return -EFAULT;
-    return rt_sys_ret(write(rt_sys_int(a[0]), buf, n));
+    return rt_sys_blocking(p, SYS_write, rt_sys_int(a[0]), (long)buf, (long)n, 0, 0, 0);
 }
 
 long rt_sys_pread64(rt_proc *p, const uint64_t *a) {
@@ -164,7 +166,7 @@ long rt_sys_pread64(rt_proc *p, const uint64_t *a) {
     void *buf = guest_buf(p, a[1], &n, MMU_W);
     if (!buf)
         return -EFAULT;
-    return rt_sys_ret(pread(rt_sys_int(a[0]), buf, n, (off_t)a[3]));
+    return rt_sys_blocking(p, SYS_pread64, rt_sys_int(a[0]), (long)buf, (long)n, (long)a[3], 0, 0);
 }
 
 long rt_sys_pwrite64(rt_proc *p, const uint64_t *a) {
@@ -172,7 +174,7 @@ long rt_sys_pwrite64(rt_proc *p, const uint64_t *a) {
     void *buf = guest_buf(p, a[1], &n, MMU_R);
     if (!buf)
         return -EFAULT;
-    return rt_sys_ret(pwrite(rt_sys_int(a[0]), buf, n, (off_t)a[3]));
+    return rt_sys_blocking(p, SYS_pwrite64, rt_sys_int(a[0]), (long)buf, (long)n, (long)a[3], 0, 0);
 }
 
 /* Converts the guest iovec array at addr (cnt entries of {base, len}, the
@@ -214,14 +216,16 @@ static long do_rwv(rt_proc *p, const uint64_t *a, bool wr, bool positioned, bool
     int fd = rt_sys_int(a[0]);
     off_t off = positioned ? (off_t)a[3] : -1;
     int flags = has_flags ? rt_sys_int(a[5]) : 0;
-    ssize_t n;
+    /* The raw calls (they may block on pipes, sockets, terminals): the
+     * offset is pos_l with pos_h 0 on a 64-bit host. */
+    long nr;
     if (has_flags)
-        n = wr ? pwritev2(fd, iov, (int)cnt, off, flags) : preadv2(fd, iov, (int)cnt, off, flags);
+        nr = wr ? SYS_pwritev2 : SYS_preadv2;
     else if (positioned)
-        n = wr ? pwritev(fd, iov, (int)cnt, off) : preadv(fd, iov, (int)cnt, off);
+        nr = wr ? SYS_pwritev : SYS_preadv;
     else
-        n = wr ? writev(fd, iov, (int)cnt) : readv(fd, iov, (int)cnt);
-    return rt_sys_ret(n);
+        nr = wr ? SYS_writev : SYS_readv;
+    return rt_sys_blocking(p, nr, fd, (long)iov, (long)cnt, (long)off, 0, flags);
 }
 
 long rt_sys_readv(rt_proc *p, const uint64_t *a) {
@@ -280,8 +284,11 @@ static long fcntl_lock(rt_proc *p, int fd, int cmd, uint64_t addr) {
         return -EFAULT;
     struct flock h = {
         .l_type = g.type, .l_whence = g.whence, .l_start = g.start, .l_len = g.len, .l_pid = g.pid};
-    if (fcntl(fd, cmd, &h) < 0)
-        return -errno;
+    long r = cmd == F_SETLKW || cmd == F_OFD_SETLKW
+                 ? rt_sys_blocking(p, SYS_fcntl, fd, cmd, (long)&h, 0, 0, 0) /* waits for the lock */
+                 : rt_sys_ret(fcntl(fd, cmd, &h));
+    if (r < 0)
+        return r;
     if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
         g.type = h.l_type;
         g.whence = h.l_whence;
@@ -464,9 +471,10 @@ long rt_sys_sendfile(rt_proc *p, const uint64_t *a) {
     if (offp && !mmu_check(p->mm, a[2], 8, MMU_W))
         return -EFAULT;
     uint64_t n = a[3] > MAX_RW ? MAX_RW : a[3];
-    ssize_t r = sendfile(rt_sys_int(a[0]), rt_sys_int(a[1]), offp, n);
+    long r = rt_sys_blocking(p, SYS_sendfile, rt_sys_int(a[0]), rt_sys_int(a[1]), (long)offp,
+                             (long)n, 0, 0); /* blocks on a full pipe or socket */
     if (r < 0)
-        return -errno;
+        return r;
     if (offp && mmu_write(p->mm, a[2], &off, sizeof off))
         return -EFAULT;
     return r;
@@ -494,17 +502,18 @@ long rt_sys_splice(rt_proc *p, const uint64_t *a) {
         return -EFAULT;
     if ((pin && !mmu_check(p->mm, a[1], 8, MMU_W)) || (pout && !mmu_check(p->mm, a[3], 8, MMU_W)))
         return -EFAULT;
-    ssize_t r = splice(rt_sys_int(a[0]), pin, rt_sys_int(a[2]), pout, (size_t)a[4], (unsigned)a[5]);
+    long r = rt_sys_blocking(p, SYS_splice, rt_sys_int(a[0]), (long)pin, rt_sys_int(a[2]),
+                             (long)pout, (long)(size_t)a[4], (long)(unsigned)a[5]);
     if (r < 0)
-        return -errno;
+        return r;
     if ((pin && mmu_write(p->mm, a[1], &oin, 8)) || (pout && mmu_write(p->mm, a[3], &oout, 8)))
         return -EFAULT;
     return r;
 }
 
 long rt_sys_tee(rt_proc *p, const uint64_t *a) {
-    (void)p;
-    return rt_sys_ret(tee(rt_sys_int(a[0]), rt_sys_int(a[1]), (size_t)a[2], (unsigned)a[3]));
+    return rt_sys_blocking(p, SYS_tee, rt_sys_int(a[0]), rt_sys_int(a[1]), (long)(size_t)a[2],
+                           (long)(unsigned)a[3], 0, 0);
 }
 
 /* ---- poll, select ---- */
@@ -585,8 +594,7 @@ long rt_sys_pselect6(rt_proc *p, const uint64_t *a) {
 /* ---- simple fd calls ---- */
 
 long rt_sys_flock(rt_proc *p, const uint64_t *a) {
-    (void)p;
-    return rt_sys_ret(flock(rt_sys_int(a[0]), rt_sys_int(a[1])));
+    return rt_sys_blocking(p, SYS_flock, rt_sys_int(a[0]), rt_sys_int(a[1]), 0, 0, 0, 0);
 }
 
 long rt_sys_fsync(rt_proc *p, const uint64_t *a) {

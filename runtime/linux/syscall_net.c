@@ -134,7 +134,8 @@ long rt_sys_connect(rt_proc *p, const uint64_t *a) {
     long r = addr_in(p, a[1], a[2], &sa);
     if (r)
         return r;
-    return rt_sys_ret(connect(rt_sys_int(a[0]), sa, (socklen_t)rt_sys_int(a[2])));
+    return rt_sys_blocking(p, SYS_connect, rt_sys_int(a[0]), (long)sa, (socklen_t)rt_sys_int(a[2]),
+                           0, 0, 0);
 }
 
 long rt_sys_listen(rt_proc *p, const uint64_t *a) {
@@ -148,7 +149,8 @@ long rt_sys_accept4(rt_proc *p, const uint64_t *a) {
     long r = addr_out(p, a[1], a[2], &sa, &len);
     if (r)
         return r;
-    return rt_sys_ret(accept4(rt_sys_int(a[0]), sa, len, rt_sys_int(a[3])));
+    return rt_sys_blocking(p, SYS_accept4, rt_sys_int(a[0]), (long)sa, (long)len, rt_sys_int(a[3]),
+                           0, 0);
 }
 
 long rt_sys_accept(rt_proc *p, const uint64_t *a) {
@@ -188,8 +190,8 @@ long rt_sys_sendto(rt_proc *p, const uint64_t *a) {
     long r = addr_in(p, a[4], a[5], &sa);
     if (r)
         return r;
-    return rt_sys_ret(
-        sendto(rt_sys_int(a[0]), buf, len, rt_sys_int(a[3]), sa, (socklen_t)rt_sys_int(a[5])));
+    return rt_sys_blocking(p, SYS_sendto, rt_sys_int(a[0]), (long)buf, (long)len, rt_sys_int(a[3]),
+                           (long)sa, (socklen_t)rt_sys_int(a[5]));
 }
 
 /* recvfrom(fd, buf, len, flags, addr, addrlen) */
@@ -204,7 +206,8 @@ long rt_sys_recvfrom(rt_proc *p, const uint64_t *a) {
     long r = addr_out(p, a[4], a[5], &sa, &salen);
     if (r)
         return r;
-    return rt_sys_ret(recvfrom(rt_sys_int(a[0]), buf, len, rt_sys_int(a[3]), sa, salen));
+    return rt_sys_blocking(p, SYS_recvfrom, rt_sys_int(a[0]), (long)buf, (long)len, rt_sys_int(a[3]),
+                           (long)sa, (long)salen);
 }
 
 long rt_sys_shutdown(rt_proc *p, const uint64_t *a) {
@@ -344,7 +347,7 @@ static long do_msg(rt_proc *p, const uint64_t *a, bool send) {
     long r = msg_in(p, &g, send ? MMU_R : MMU_W, &h, &iov);
     if (!r) {
         int fd = rt_sys_int(a[0]), flags = rt_sys_int(a[2]);
-        r = rt_sys_ret(send ? sendmsg(fd, &h, flags) : recvmsg(fd, &h, flags));
+        r = rt_sys_blocking(p, send ? SYS_sendmsg : SYS_recvmsg, fd, (long)&h, flags, 0, 0, 0);
         if (r >= 0 && !send && msg_out(p, a[1], &h))
             r = -EFAULT;
     }
@@ -383,8 +386,8 @@ static long do_mmsg(rt_proc *p, const uint64_t *a, bool send) {
         r = -EFAULT;
     if (!r) {
         int fd = rt_sys_int(a[0]), flags = rt_sys_int(a[3]);
-        r = rt_sys_ret(send ? sendmmsg(fd, h, (unsigned)vlen, flags)
-                            : recvmmsg(fd, h, (unsigned)vlen, flags, ts));
+        r = rt_sys_blocking(p, send ? SYS_sendmmsg : SYS_recvmmsg, fd, (long)h, (long)vlen, flags,
+                            (long)ts, 0);
     }
     for (long i = 0; r > 0 && i < r; i++) {
         uint64_t at = a[1] + (uint64_t)i * sizeof(guest_mmsghdr);

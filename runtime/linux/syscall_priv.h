@@ -179,6 +179,12 @@ void rt_sys_exec_inherit(rt_sys_state *st);
 long rt_sys_wait_call(rt_proc *p, uint64_t mask_addr, long nr, long a1, long a2, long a3, long a4,
                       long a5, long a6);
 
+/* A host syscall that may block for the guest (syscall_signal.c): a guest
+ * signal arriving before it starts or while it blocks stops it without a
+ * race, and the dispatcher restarts it as Linux would
+ * (rt_signal_restartable_syscall).  Returns the raw result or -errno. */
+long rt_sys_blocking(rt_proc *p, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
 /* -d unimp: "unimp: " + message. */
 void rt_sys_unimp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

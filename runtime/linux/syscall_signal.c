@@ -14,7 +14,7 @@
  * Futexes are host futexes on the guest's memory (base + addr): waits,
  * wakes, requeues, bitsets, timeouts and PI futexes all work across guest
  * threads, and waits are interruptible by guest signals without a race
- * (rt_signal_safe_syscall).  Interval timers and POSIX timers are the
+ * (rt_signal_restartable_syscall).  Interval timers and POSIX timers are the
  * host's, with the signal number translated.
  */
 #include "runtime/linux/syscall_priv.h"
@@ -344,8 +344,8 @@ long rt_sys_futex(rt_proc *p, const uint64_t *a) {
         uint32_t *uaddr2 = NULL;
         if (cmd == G_FUTEX_WAIT_REQUEUE_PI && !(uaddr2 = futex_word(p, a[4])))
             return -EFAULT;
-        return rt_signal_safe_syscall(t, SYS_futex, (long)uaddr, op, val, (long)ts, (long)uaddr2,
-                                      val3);
+        return rt_signal_restartable_syscall(t, SYS_futex, (long)uaddr, op, val, (long)ts,
+                                             (long)uaddr2, val3);
     }
     case G_FUTEX_WAKE:
     case G_FUTEX_WAKE_BITSET:
@@ -465,4 +465,11 @@ long rt_sys_wait_call(rt_proc *p, uint64_t mask_addr, long nr, long a1, long a2,
     if (mmu_read(p->mm, mask_addr, &mask, sizeof mask))
         return -EFAULT;
     return rt_signal_call_masked(t, mask, nr, a1, a2, a3, a4, a5, a6);
+}
+
+long rt_sys_blocking(rt_proc *p, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+    rt_thread *t = rt_thread_current(p);
+    if (!t)
+        return rt_sys_ret(syscall(nr, a1, a2, a3, a4, a5, a6));
+    return rt_signal_restartable_syscall(t, nr, a1, a2, a3, a4, a5, a6);
 }

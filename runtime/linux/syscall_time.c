@@ -65,9 +65,9 @@ long rt_sys_clock_nanosleep(rt_proc *p, const uint64_t *a) {
     if (load_timespec(p, a[2], &req))
         return -EFAULT;
     int flags = rt_sys_int(a[1]);
-    long r = syscall(SYS_clock_nanosleep, (clockid_t)rt_sys_int(a[0]), flags, &req, &rem);
+    long r = rt_sys_blocking(p, SYS_clock_nanosleep, rt_sys_int(a[0]), flags, (long)&req,
+                             (long)&rem, 0, 0);
     if (r < 0) {
-        r = -errno;
         if (r == -EINTR && a[3] && !(flags & TIMER_ABSTIME) &&
             store_pair(p, a[3], rem.tv_sec, rem.tv_nsec))
             return -EFAULT;
@@ -79,9 +79,8 @@ long rt_sys_nanosleep(rt_proc *p, const uint64_t *a) {
     struct timespec req, rem = {0, 0};
     if (load_timespec(p, a[0], &req))
         return -EFAULT;
-    long r = syscall(SYS_nanosleep, &req, &rem);
+    long r = rt_sys_blocking(p, SYS_nanosleep, (long)&req, (long)&rem, 0, 0, 0, 0);
     if (r < 0) {
-        r = -errno;
         if (r == -EINTR && a[1] && store_pair(p, a[1], rem.tv_sec, rem.tv_nsec))
             return -EFAULT;
     }
