@@ -15,13 +15,19 @@
  * Guest fds are host fds, so the child's table is the host copy.
  *
  * vfork: CLONE_VM|CLONE_VFORK is emulated as a plain fork, as qemu-user
- * does: the child gets a copy of memory instead of sharing the parent's, and
- * the parent is not suspended until the child execs or exits.  A program
- * that does only what POSIX allows between vfork and exec/_exit behaves the
- * same.  The one visible difference: glibc's posix_spawn reports a failed
- * exec through memory shared with the child, so posix_spawn of a program
- * that cannot be run returns 0 here and the child exits with status 127
- * (the result a fork-based posix_spawn gives).
+ * does: the child gets a copy of memory instead of sharing the parent's.
+ * Unlike qemu-user, the parent is suspended until the child execs or
+ * exits, as on Linux: the child holds the write end of a close-on-exec
+ * pipe, which its host execve (liftvm's execve always is one) or its exit
+ * closes, and the parent's thread reads it until end of file, not
+ * interrupted by guest signals (Linux's vfork wait is killable only).  A
+ * program that does only what POSIX allows between vfork and exec/_exit
+ * behaves the same.  The one visible difference: glibc's posix_spawn
+ * reports a failed exec through memory shared with the child, so
+ * posix_spawn of a program that cannot be run returns 0 here and the child
+ * exits with status 127 (the result a fork-based posix_spawn gives).
+ * (The pipe end sits at a high fd; a child that closes or replaces it
+ * before exec only wakes its parent early.)
  *
  * Layouts: the wait status is an int, struct rusage is 144 bytes and
  * siginfo_t 128 bytes with the same field offsets on riscv64 and x86-64, so
@@ -29,6 +35,7 @@
  */
 #include "runtime/linux/syscall_priv.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +67,47 @@ static const uint64_t fork_flags = RT_CLONE_VM | RT_CLONE_VFORK | RT_CLONE_PIDFD
 
 static void put_reg(rt_proc *p, size_t off, uint64_t v) {
     memcpy((uint8_t *)p->cpu + off, &v, sizeof v);
+}
+
+/* In a vfork child: the write end of its parent's wait pipe, else -1. */
+static int vfork_wfd = -1;
+
+/* Moves fd to a number high in the fd table, out of the guest's way (the
+ * lowest free fds are what its open and pipe calls get), below 1024 so
+ * that the table the fork copies stays small; fd stays as it is if that
+ * fails.  Both close-on-exec. */
+static int high_fd(int fd) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 256)
+        return fd;
+    long at = (rl.rlim_cur > 1024 ? 1024 : (long)rl.rlim_cur) - 64;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, (int)at);
+    if (h < 0)
+        return fd;
+    close(fd);
+    return h;
+}
+
+/* The pipe a vfork parent waits on: [0] read, [1] write, close-on-exec;
+ * -1s when it cannot be made (the parent then does not wait). */
+static void vfork_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC)) {
+        fds[0] = fds[1] = -1;
+        return;
+    }
+    fds[0] = high_fd(fds[0]);
+    fds[1] = high_fd(fds[1]);
+}
+
+/* The vfork parent's wait: until the child's execve or exit closes the
+ * pipe's last write end.  Guest signals wait too (EINTR is retried; the
+ * host handler has marked them for delivery after the call). */
+static void vfork_wait(int fds[2]) {
+    close(fds[1]);
+    char c;
+    while (read(fds[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(fds[0]);
 }
 
 /* The child's side of a fork: the registers and words clone asked for, and
@@ -139,6 +187,9 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
     fflush(stdout);
     fflush(stderr);
 
+    int vp[2] = {-1, -1};
+    if (f & RT_CLONE_VFORK)
+        vfork_pipe(vp);
     pid_t pid;
     bool raw = (f & raw_clone_flags) || ca->exit_signal != G_SIGCHLD;
     if (!raw) {
@@ -155,14 +206,30 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
         pid = (pid_t)syscall(SYS_clone, (unsigned long)((f & raw_clone_flags) | ca->exit_signal),
                              NULL, NULL, NULL, 0);
     }
-    if (pid < 0)
-        return -errno;
+    if (pid < 0) {
+        int e = errno;
+        if (vp[0] >= 0) {
+            close(vp[0]);
+            close(vp[1]);
+        }
+        return -e;
+    }
     if (pid == 0) {
+        /* Only the vfork child holds its parent's pipe open, not a child
+         * of its own. */
+        if (vfork_wfd >= 0)
+            close(vfork_wfd);
+        vfork_wfd = vp[1];
+        if (vp[0] >= 0)
+            close(vp[0]);
         rt_sys_strace_pids = true;
         child_setup(p, ca);
         return 0;
     }
-    return parent_setup(p, ca, pid);
+    long res = parent_setup(p, ca, pid);
+    if (vp[0] >= 0)
+        vfork_wait(vp);
+    return res;
 }
 
 /* ---- waiting ---- */
