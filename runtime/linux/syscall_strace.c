@@ -428,6 +428,8 @@ void rt_sys_strace(rt_proc *p, const char *name, const char *kinds, char ret, co
     put(&l, ") = ");
     if (ret == 'n') {
         put(&l, "?");
+    } else if (result == -513) {
+        put(&l, "? ERESTARTNOINTR (To be restarted)"); /* RT_ERESTART_NOSTART, as strace says it */
     } else if (result < 0 && result >= -4095) {
         int e = (int)-result;
         const char *ename = strerrorname_np(e);
