@@ -24,7 +24,11 @@
  * So plain buffers go to the host as pointers into (checked) guest memory,
  * and only the structures holding guest pointers are rebuilt with host
  * pointers: msghdr, its iovec array, mmsghdr, and the sock_fprog of
- * SO_ATTACH_FILTER.  Socket addresses are not mapped through the sysroot.
+ * SO_ATTACH_FILTER.  Socket addresses are not mapped through the sysroot:
+ * an AF_UNIX path names the same socket for the guest as for host
+ * programs it talks to (X11, D-Bus, a server started natively), which is
+ * also what qemu-user does (its target_to_host_sockaddr copies sun_path
+ * as it is, with no -L prefix).
  */
 #include "runtime/linux/syscall_priv.h"
 
