@@ -8,7 +8,9 @@
 # must print the same stdout and end with the same exit status as the
 # native build (and as "//! status: N" if the source says so).  Settings
 # are comment lines "//! key: value": cflags (both compiles), libs (both
-# links), status.
+# links), status, jit (the --jit modes the test runs under, e.g. "off
+# auto"; under others it is skipped: a program that flushes code thousands
+# of times is too slow when every block must be compiled before it runs).
 #
 # Environment: LIFTVM_TEST_ARGS (options put before the program, e.g.
 # --jit=off), RV_CC, NATIVE_CC, RV_SYSROOT, GUEST_TIMEOUT (seconds per run),
@@ -34,6 +36,10 @@ RV_SYSROOT=${RV_SYSROOT:-/usr/riscv64-linux-gnu}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-120}
 THREADS_REPEAT=${THREADS_REPEAT:-1}
 read -r -a EXTRA_ARGS <<< "${LIFTVM_TEST_ARGS:-}"
+JIT_MODE=auto
+for arg in "${EXTRA_ARGS[@]}"; do
+    case $arg in --jit=*) JIT_MODE=${arg#--jit=} ;; esac
+done
 
 passed=0
 failed=0
@@ -85,6 +91,11 @@ run() {
 for src in "$HERE"/*.c; do
     name=$(basename "$src" .c)
     wanted "$name" || continue
+    modes=$(setting "$src" jit)
+    if [ -n "$modes" ] && [[ " $modes " != *" $JIT_MODE "* ]]; then
+        echo "SKIP $name (runs under --jit=${modes// /, --jit=} only)"
+        continue
+    fi
     read -r -a cflags <<< "$(setting "$src" cflags)"
     read -r -a libs <<< "$(setting "$src" libs)"
     want_status=$(setting "$src" status)

@@ -3,6 +3,7 @@
  * and flushed (fence.i) by one thread while three others keep calling it,
  * which drops translations other threads may be running. */
 //! cflags: -pthread
+//! jit: off auto
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>

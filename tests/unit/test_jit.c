@@ -5,11 +5,14 @@
  * same state and memory, which must end identical.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "ir/ir.h"
 #include "llvmjit/jit.h"
@@ -611,3 +614,131 @@ Test(jit, precise_host_faults, .timeout = 600)
     cr_assert_gt(faults, 100, "only %d blocks reached the faulting access", faults);
     mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
 }
+
+/* ---- several guest threads on one jit ---- */
+
+#define MT_THREADS 3
+#define MT_RUNS 150
+#define MT_TRIPS 300
+
+/* 0x1000: r0 += 1; r1 += r0; if r0 <u r2 goto 0x1000; else goto 0x1010
+ * 0x1010: r3 += 1; goto 0x2000 (no block: the run ends there) */
+static ir_block *mt_blocks[2];
+
+static const ir_block *mt_source(void *ctx, uint64_t pc, bool decode)
+{
+    (void)ctx;
+    (void)decode;
+    return pc == 0x1000 ? mt_blocks[0] : pc == 0x1010 ? mt_blocks[1] : NULL;
+}
+
+static void mt_make_blocks(void)
+{
+    ir_block *b = ir_block_new(0x1000);
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1000);
+    ir_val r0 = ir_emit(b, IR_ADD, ir_get(b, OFF_R(0)), ir_const(b, 1), 0, 0);
+    ir_put(b, OFF_R(0), r0);
+    ir_put(b, OFF_R(1), ir_emit(b, IR_ADD, ir_get(b, OFF_R(1)), r0, 0, 0));
+    ir_emit(b, IR_BR, ir_emit(b, IR_LTU, r0, ir_get(b, OFF_R(2)), 0, 0), 0, 0, 0x1000);
+    ir_emit(b, IR_JMP, 0, 0, 0, 0x1010);
+    b->end_pc = 0x1010;
+    b->n_guest = 1;
+    ir_block *c = ir_block_new(0x1010);
+    ir_emit(c, IR_INSN, 0, 0, 0, 0x1010);
+    ir_put(c, OFF_R(3), ir_emit(c, IR_ADD, ir_get(c, OFF_R(3)), ir_const(c, 1), 0, 0));
+    ir_emit(c, IR_JMP, 0, 0, 0, 0x2000);
+    c->end_pc = 0x1014;
+    c->n_guest = 1;
+    mt_blocks[0] = b;
+    mt_blocks[1] = c;
+}
+
+typedef struct mt_arg {
+    jit *j;
+    int id;
+    int wrong;
+    atomic_int *stop;
+} mt_arg;
+
+/* One guest thread: at least MT_RUNS runs of the loop, until stopped, through jit_run where there
+ * is code and the interpreter (profiled) where there is none. */
+static void *mt_guest(void *p)
+{
+    mt_arg *a = p;
+    const ir_mem mem = {mem_base, MEM_SIZE};
+    jit_thread *t = jit_thread_new(a->j, &mem, mt_source, NULL);
+    if (!t) {
+        a->wrong = -1;
+        return NULL;
+    }
+    for (int run = 0; run < MT_RUNS || !atomic_load(a->stop); run++) {
+        test_state s;
+        init_state(&s, (unsigned)a->id);
+        s.r[0] = s.r[1] = s.r[3] = 0;
+        s.r[2] = MT_TRIPS + (uint64_t)(run % 100);
+        while (s.head.pc != 0x2000) {
+            ir_exit ex;
+            if (!jit_run(t, &s, &ex)) {
+                const ir_block *b = mt_source(NULL, s.head.pc, false);
+                ex = ir_interp_run(b, &s, &mem);
+                jit_note_block(t, b, &s, &ex);
+            }
+            if (ex.kind != IR_EXIT_NEXT) {
+                a->wrong = -2;
+                break;
+            }
+        }
+        uint64_t n = s.r[2];
+        if (s.r[0] != n || s.r[1] != n * (n + 1) / 2 || s.r[3] != 1)
+            a->wrong++;
+        if (run % 50 == 25) { /* a syscall: offline for a moment */
+            jit_thread_offline(t);
+            usleep(200);
+            jit_thread_online(t);
+        }
+    }
+    jit_thread_free(t);
+    return NULL;
+}
+
+/* Threads share compiled code and tier it up while another thread drops
+ * every translation again and again: every run must still compute the
+ * right sums (and, under ASan, nobody may run freed code). */
+static void mt_run(jit_mode mode)
+{
+    jit_options o;
+    jit_options_default(&o);
+    o.mode = mode;
+    o.hot1 = 3;
+    o.hot2 = 40;
+    char err[256];
+    jit *j = jit_new(&o, sizeof(test_state), MEM_SIZE, err, sizeof err);
+    cr_assert_not_null(j, "jit_new: %s", err);
+    mt_make_blocks();
+    pthread_t th[MT_THREADS];
+    mt_arg args[MT_THREADS];
+    atomic_int stop = 0;
+    for (int i = 0; i < MT_THREADS; i++) {
+        args[i] = (mt_arg){j, i, 0, &stop};
+        cr_assert_eq(pthread_create(&th[i], NULL, mt_guest, &args[i]), 0);
+    }
+    usleep(50000); /* compiled, tiered up, shared */
+    for (int i = 0; i < 40; i++) {
+        usleep(3000);
+        jit_invalidate(j);
+    }
+    usleep(50000);
+    atomic_store(&stop, 1);
+    for (int i = 0; i < MT_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        cr_expect_eq(args[i].wrong, 0, "%s: thread %d: %d wrong runs", jit_mode_name(mode), i,
+                     args[i].wrong);
+    }
+    jit_free(j);
+    ir_block_free(mt_blocks[0]);
+    ir_block_free(mt_blocks[1]);
+}
+
+Test(jit, threads_share_code_auto) { mt_run(JIT_AUTO); }
+Test(jit, threads_share_code_t1) { mt_run(JIT_T1); }
+Test(jit, threads_share_code_t2) { mt_run(JIT_T2); }
