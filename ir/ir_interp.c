@@ -8,6 +8,9 @@
  * the runtime converts the host fault into a guest trap at head.pc, which
  * INSN keeps equal to the pc of the instruction being executed.
  */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,10 +18,27 @@
 #include "ir/ir.h"
 #include "ir/ir_fp.h"
 
-/* Per-thread scratch for temp values, grown on demand and never freed, so a
- * fault that longjmps out of the interpreter leaks nothing. */
+/* Per-thread scratch for temp values, grown on demand and kept for the
+ * thread's life, so a fault that longjmps out of the interpreter leaks
+ * nothing.  A pthread key frees it when the thread ends (guest threads come
+ * and go; the main thread's stays reachable through its TLS to the end). */
 static _Thread_local uint64_t *temp_buf;
 static _Thread_local uint32_t temp_cap;
+static pthread_key_t temp_key;
+static pthread_once_t temp_key_once = PTHREAD_ONCE_INIT;
+static bool temp_key_ok;
+
+static void temps_free(void *buf)
+{
+    free(buf);
+    temp_buf = NULL;
+    temp_cap = 0;
+}
+
+static void temp_key_init(void)
+{
+    temp_key_ok = pthread_key_create(&temp_key, temps_free) == 0;
+}
 
 static uint64_t *temps_for(uint32_t n)
 {
@@ -33,6 +53,9 @@ static uint64_t *temps_for(uint32_t n)
         }
         temp_buf = t;
         temp_cap = cap;
+        pthread_once(&temp_key_once, temp_key_init);
+        if (temp_key_ok)
+            pthread_setspecific(temp_key, t);
     }
     return temp_buf;
 }
