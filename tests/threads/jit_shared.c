@@ -92,11 +92,11 @@ typedef struct job {
 } job;
 
 static void work(job *j) {
-    j->lcg = lcg_loop(0x1234 + j->id, 300000 * j->scale);
-    j->vm = vm(j->id + 1, 20000 * j->scale);
+    j->lcg = lcg_loop(0x1234 + j->id, 100000 * j->scale);
+    j->vm = vm(j->id + 1, 8000 * j->scale);
     j->fib = fib(18 + j->id % 3);
-    j->fp = fp_loop(1.5 + j->id, 100000 * j->scale);
-    j->str = str_work(j->id, 2000 * (int)j->scale);
+    j->fp = fp_loop(1.5 + j->id, 40000 * j->scale);
+    j->str = str_work(j->id, 1000 * (int)j->scale);
 }
 
 static void *worker(void *arg) {
