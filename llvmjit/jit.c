@@ -123,6 +123,26 @@ void jit_free(jit *j)
     free(j);
 }
 
+void jit_print_stats(jit *j)
+{
+    pthread_mutex_lock(&j->mu);
+    bool print = j->opt.log_stats;
+    j->opt.log_stats = false; /* not again in jit_free */
+    jit_stats st = j->st;
+    for (const jit_thread *t = j->threads; t; t = t->next) {
+        st.runs += t->st.runs;
+        for (int i = 0; i < 5; i++)
+            st.exits[i] += t->st.exits[i];
+        st.hot_events += t->st.hot_events;
+        st.interp_blocks += t->st.interp_blocks;
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (print) {
+        st.guest_cpu_ns = jit_thread_cpu_ns();
+        jit_stats_print(&st, j->opt.log ? j->opt.log : stderr, &j->opt);
+    }
+}
+
 /* ---- guest threads and QSBR ---- */
 
 /* The calling host thread's jit_thread (the one a fork keeps). */

@@ -79,8 +79,12 @@ typedef const ir_block *(*jit_block_fn)(void *ctx, uint64_t pc, bool decode);
  * state (it begins with ir_state_head); limit: the guest memory limit baked
  * into bounds checks.  NULL with a message in err on failure. */
 jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err, size_t errlen);
-/* Stops the compile thread, frees all code; prints the -d stats summary. */
+/* Stops the compile thread, frees all code; prints the -d stats summary
+ * unless jit_print_stats did. */
 void jit_free(jit *j);
+/* Prints the -d stats summary now (guest threads still registered count
+ * what they did so far), once: the process may end without jit_free. */
+void jit_print_stats(jit *j);
 
 /* A guest thread's handle, registered with j (online); made and used on
  * that thread only.  NULL if out of memory.  Free every jit_thread before

@@ -572,6 +572,11 @@ int rt_run(rt_proc *p) {
     rt_signal_init(p);
     rt_thread_set_runner(&runner);
     run_thread(t);
+    /* After an exit_group other threads may still be finishing, and then
+     * rt_thread_finish ends the process at once: the -d stats summary is
+     * printed now. */
+    if (p->exited && tr.j && rt_thread_count() > 1)
+        jit_print_stats(tr.j);
     /* Waits for the other threads if this one exited alone; ends the host
      * process at once if they still run after an exit_group. */
     int status = rt_thread_finish(t);
