@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ROUNDS 16
+#define ROUNDS 8
 #define CHUNKS 16
 
 typedef int (*fn_t)(void);
