@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,13 +79,34 @@ static void hex(char *out, const uint8_t *id, size_t n)
 /* A file or folder we may trust: ours, not writable by others. */
 static bool trusted(const struct stat *st) { return st->st_uid == geteuid() && !(st->st_mode & 022); }
 
+/* openat, with the descriptor moved high in the fd table (below 1024 so a
+ * fork's table stays small): the guest's own open, pipe and dup calls get
+ * the lowest free numbers, as natively, and must find neither our folders
+ * nor a hole a journal write left behind (the compile thread writes while
+ * the guest runs).  The low number is held only between the two calls. */
+static int open_high(int dfd, const char *name, int flags, mode_t mode)
+{
+    int fd = openat(dfd, name, flags | O_CLOEXEC, mode);
+    struct rlimit rl;
+    if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 256)
+        return fd;
+    int at = (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
+    if (fd >= at)
+        return fd;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, at);
+    if (h < 0)
+        return fd;
+    close(fd);
+    return h;
+}
+
 /* Reads a whole regular file at dfd/name (not following symlinks) into an
  * 8-aligned buffer.  NULL with *unsafe set when it may not be trusted, or
  * with errno for I/O errors (ENOENT: gone meanwhile). */
 static void *read_file(int dfd, const char *name, size_t *len, bool *unsafe)
 {
     *unsafe = false;
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int fd = open_high(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
     if (fd < 0) {
         if (errno == ELOOP)
             *unsafe = true;
@@ -128,7 +150,7 @@ static bool write_atomic(int dfd, const char *name, const void *data, size_t len
     char tmp[64];
     snprintf(tmp, sizeof tmp, ".t-%ld-%u-%lx", (long)getpid(),
              __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED), (unsigned long)time(NULL));
-    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open_high(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return false;
     const char *p = data;
@@ -153,7 +175,7 @@ static bool write_atomic(int dfd, const char *name, const void *data, size_t len
  * read position, so a second listing of the same folder would be empty. */
 static int reopen_dir(int dfd)
 {
-    return openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return open_high(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 }
 
 /* Opens (creating if asked) the folder name under dfd (AT_FDCWD: a path),
@@ -164,7 +186,7 @@ static int open_dir(int dfd, const char *name, bool create, bool *made, char *er
         *made = false;
     if (create && mkdirat(dfd, name, 0700) == 0 && made)
         *made = true;
-    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_high(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) {
         int e = errno; /* kept for the caller: ENOENT means no cache yet */
         snprintf(err, errlen, "cannot open the cache folder %s: %s", name,
@@ -537,7 +559,7 @@ void jc_write_info(int gfd, const char *program)
 
 static int lock_group(int gfd)
 {
-    int fd = openat(gfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open_high(gfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
     while (flock(fd, LOCK_EX) != 0) {
@@ -741,7 +763,7 @@ jc_group_info *jc_list_groups(int root, size_t *n)
         jc_group_info *g = &v[*n];
         memset(g, 0, sizeof *g);
         snprintf(g->name, sizeof g->name, "%s", e->d_name);
-        int gfd = openat(root, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int gfd = open_high(root, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         int gd = gfd >= 0 ? reopen_dir(gfd) : -1;
         DIR *gdir = gd >= 0 ? fdopendir(gd) : NULL;
         if (gdir) {
@@ -881,7 +903,7 @@ uint64_t jc_prune(int root, uint64_t limit, unsigned *removed_groups)
 
 void jc_log_run(int root, const jc_run *r)
 {
-    int fd = openat(root, "runs", O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open_high(root, "runs", O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return;
     struct stat st;
