@@ -120,6 +120,14 @@ void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const i
  * a block cache flushed before this call. */
 void jit_invalidate(jit *j);
 
+/* Fork handlers, registered with pthread_atfork when the first jit starts
+ * (they pause the compile thread across the fork and start a new one in
+ * the child); a host clone that bypasses glibc's fork() must run them
+ * itself (runtime/linux/syscall_fork.c). */
+void jit_fork_prepare(void);
+void jit_fork_parent(void);
+void jit_fork_child(void);
+
 /* ---- synchronous API for tests (e.g. the random-instruction tester) ---- */
 
 /* Compiles blocks[0..n) at tier 1 or 2 and waits for the result: blocks[0]

@@ -332,7 +332,7 @@ static bool spawn(jit *j, void *(*fn)(void *), char *err, size_t errlen)
 
 static jit *forking_jit; /* the process's jit, if any (one at a time) */
 
-static void fork_prepare(void)
+void jit_fork_prepare(void)
 {
     jit *j = forking_jit;
     if (!j)
@@ -346,7 +346,7 @@ static void fork_prepare(void)
         pthread_cond_wait(&j->idle, &j->mu);
 }
 
-static void fork_parent(void)
+void jit_fork_parent(void)
 {
     jit *j = forking_jit;
     if (!j)
@@ -357,7 +357,7 @@ static void fork_parent(void)
     pthread_mutex_unlock(&j->prof_mu);
 }
 
-static void fork_child(void)
+void jit_fork_child(void)
 {
     jit *j = forking_jit;
     if (!j)
@@ -380,7 +380,7 @@ static void fork_child(void)
     }
 }
 
-static void register_fork_handlers(void) { pthread_atfork(fork_prepare, fork_parent, fork_child); }
+static void register_fork_handlers(void) { pthread_atfork(jit_fork_prepare, jit_fork_parent, jit_fork_child); }
 
 /* Starts the compile thread; the LLVM session starts on it, so the guest
  * runs in the interpreter meanwhile (compiled code needs the session, and

@@ -359,7 +359,7 @@ void rt_code_invalidate(rt_proc *p, uint64_t addr, uint64_t len) {
 /* In the child of a fork only the forking thread exists: locks other
  * threads may have held are made afresh and the cache forgets their
  * readers. */
-static void after_fork_child(void) {
+void rt_exec_after_fork_child(void) {
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     tr.mu = fresh;
     if (tr.cache)
@@ -558,7 +558,7 @@ int rt_run(rt_proc *p) {
     static bool atfork_done;
     if (!atfork_done) {
         atfork_done = true;
-        pthread_atfork(NULL, NULL, after_fork_child);
+        pthread_atfork(NULL, NULL, rt_exec_after_fork_child);
     }
     /* The jit's compile thread inherits a mask with every signal blocked:
      * a guest signal must not interrupt its host calls (the guest's host

@@ -19,4 +19,8 @@ void rt_exec_set_jit_options(const jit_options *o);
 /* Its disk cache (default: jit_cache_options_default) and perf outputs. */
 void rt_exec_set_cache_options(const jit_cache_options *o, bool perfmap, bool jitdump);
 
+/* The dispatcher's fork handler for the child (registered with
+ * pthread_atfork; a raw host clone calls it itself). */
+void rt_exec_after_fork_child(void);
+
 #endif

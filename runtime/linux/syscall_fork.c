@@ -34,6 +34,7 @@
  * the host calls write straight into (checked) guest memory.
  */
 #include "runtime/linux/syscall_priv.h"
+#include "runtime/rt_exec.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -196,15 +197,27 @@ long rt_sys_fork(rt_proc *p, const rt_clone_args *ca) {
         pid = fork();
     } else {
         /* glibc's fork() cannot take flags or another exit signal.  A raw
-         * clone skips the fork handlers: glibc's (malloc and stdio locks,
-         * the cached tid) and the jit's, which restart its compile thread
-         * in the child.  Rare (namespaces, CLONE_FILES/FS/PARENT, exit
-         * signals other than SIGCHLD); with the jit on, such a child may
-         * hang when it exits (use --jit=off). */
+         * clone skips pthread_atfork, so liftvm's own fork handlers run
+         * here, in glibc's order (prepare in reverse registration order;
+         * child and parent in order: threads, dispatcher, jit) — without
+         * the jit's, the child has no compile thread and hangs joining it
+         * at exit.  glibc's internal ones (malloc arenas, the cached tid)
+         * still do not run.  Rare: namespaces, CLONE_FILES/FS/PARENT, exit
+         * signals other than SIGCHLD. */
         rt_sys_unimp("clone flags %#llx exit signal %d: raw host clone",
                      (unsigned long long)(f & raw_clone_flags), ca->exit_signal);
+        jit_fork_prepare();
         pid = (pid_t)syscall(SYS_clone, (unsigned long)((f & raw_clone_flags) | ca->exit_signal),
                              NULL, NULL, NULL, 0);
+        if (pid == 0) {
+            rt_thread_after_fork();
+            rt_exec_after_fork_child();
+            jit_fork_child();
+        } else {
+            int e = errno; /* of a failed clone */
+            jit_fork_parent();
+            errno = e;
+        }
     }
     if (pid < 0) {
         int e = errno;
