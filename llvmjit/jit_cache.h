@@ -87,6 +87,16 @@ typedef struct jit_cache_stats {
 } jit_cache_stats;
 bool jit_cache_get_stats(const jit *j, jit_cache_stats *out);
 
+/* The cache opens files on the compile thread while the guest runs; each
+ * descriptor is moved high in the fd table at once, but between open and
+ * move it holds the lowest free number.  Guest system calls that make
+ * descriptors are bracketed by these: the cache waits (a bounded time, so
+ * a guest blocked in such a call cannot stall it for ever) until none is
+ * running, and a call starting meanwhile waits the few microseconds the
+ * cache needs, so the guest's numbers are what they would be natively. */
+void jit_cache_fd_enter(void);
+void jit_cache_fd_leave(void);
+
 /* ---- perf (jit_perfmap.c) ---- */
 
 /* perfmap: /tmp/perf-<pid>.map gets a line per unit (compiled or loaded

@@ -14,6 +14,9 @@
 #include "llvmjit/jit_cache_store.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -84,20 +87,46 @@ static bool trusted(const struct stat *st) { return st->st_uid == geteuid() && !
  * the lowest free numbers, as natively, and must find neither our folders
  * nor a hole a journal write left behind (the compile thread writes while
  * the guest runs).  The low number is held only between the two calls. */
+static pthread_mutex_t fd_mu = PTHREAD_MUTEX_INITIALIZER; /* cache openers */
+static atomic_int fd_guests;     /* guest calls making descriptors now */
+static atomic_bool fd_opening;   /* the cache is between open and move */
+
+void jit_cache_fd_enter(void)
+{
+    for (;;) { /* Dekker-style with open_high: seq_cst on both sides */
+        atomic_fetch_add(&fd_guests, 1);
+        if (!atomic_load(&fd_opening))
+            return;
+        atomic_fetch_sub(&fd_guests, 1);
+        while (atomic_load(&fd_opening))
+            sched_yield();
+    }
+}
+
+void jit_cache_fd_leave(void) { atomic_fetch_sub(&fd_guests, 1); }
+
 static int open_high(int dfd, const char *name, int flags, mode_t mode)
 {
-    int fd = openat(dfd, name, flags | O_CLOEXEC, mode);
+    pthread_mutex_lock(&fd_mu);
+    atomic_store(&fd_opening, true);
+    /* Up to ~10 ms for guest calls in flight (one blocked in the open of
+     * a FIFO may take for ever: then the window stays, microseconds). */
+    for (int i = 0; i < 1000 && atomic_load(&fd_guests) > 0; i++)
+        nanosleep(&(struct timespec){0, 10000}, NULL);
+    int fd = openat(dfd, name, flags | O_CLOEXEC, mode), saved = errno;
     struct rlimit rl;
-    if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 256)
-        return fd;
-    int at = (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
-    if (fd >= at)
-        return fd;
-    int h = fcntl(fd, F_DUPFD_CLOEXEC, at);
-    if (h < 0)
-        return fd;
-    close(fd);
-    return h;
+    if (fd >= 0 && !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur >= 256) {
+        int at = (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
+        int h = fd < at ? fcntl(fd, F_DUPFD_CLOEXEC, at) : -1;
+        if (h >= 0) {
+            close(fd);
+            fd = h;
+        }
+    }
+    atomic_store(&fd_opening, false);
+    pthread_mutex_unlock(&fd_mu);
+    errno = saved;
+    return fd;
 }
 
 /* Reads a whole regular file at dfd/name (not following symlinks) into an

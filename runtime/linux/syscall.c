@@ -7,7 +7,9 @@
  * live in one file per concern (see syscall_priv.h).
  */
 #include "runtime/linux/syscall_priv.h"
+#include "llvmjit/jit_cache.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -326,6 +328,35 @@ static bool changes_memory_map(uint64_t nr) {
     }
 }
 
+/* Calls that make descriptors: bracketed by jit_cache_fd_enter/leave
+ * (llvmjit/jit_cache.h), so a file the translation cache opens on the
+ * compile thread never takes the number the guest would get.  accept and
+ * recvmsg (SCM_RIGHTS) are left out: they may block for long, and the
+ * cache would wait its full bound on them. */
+static bool makes_descriptors(uint64_t nr, const uint64_t *a) {
+    switch (nr) {
+    case RT_NR_fcntl:
+        return a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC;
+    case RT_NR_openat:
+    case RT_NR_openat2:
+    case RT_NR_dup:
+    case RT_NR_dup3:
+    case RT_NR_pipe2:
+    case RT_NR_socket:
+    case RT_NR_socketpair:
+    case RT_NR_epoll_create1:
+    case RT_NR_eventfd2:
+    case RT_NR_signalfd4:
+    case RT_NR_timerfd_create:
+    case RT_NR_memfd_create:
+    case RT_NR_inotify_init1:
+    case RT_NR_pidfd_open:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Prints one strace line for call nr; ret_kind 'n' prints "= ?". */
 static void trace(rt_proc *p, uint64_t nr, const uint64_t *a, long r, bool unfinished) {
     const sys_entry *e = nr < RT_NR_LIMIT && table[nr].fn ? &table[nr] : NULL;
@@ -369,6 +400,10 @@ bool rt_linux_syscall(rt_proc *p) {
             pthread_mutex_lock(&mm_lock);
             r = e->fn(p, a);
             pthread_mutex_unlock(&mm_lock);
+        } else if (makes_descriptors(nr, a)) {
+            jit_cache_fd_enter();
+            r = e->fn(p, a);
+            jit_cache_fd_leave();
         } else {
             r = e->fn(p, a);
         }
