@@ -80,7 +80,9 @@ Test(bcache, readers_and_a_flusher) {
     for (uintptr_t i = 0; i < 4; i++)
         pthread_create(&t[i], NULL, reader_thread,
                        (void *)(0x100000 * (i + 1) + (i & 1) * 0x10000));
-    for (int i = 0; i < 300; i++) {
+    /* At least 300 flushes, and on until the readers have done a round of
+     * lookups each (on a loaded machine they may start late). */
+    for (int i = 0; i < 300 || atomic_load(&lookups) < 4 * 256; i++) {
         rt_bcache_flush(shared);
         sched_yield();
     }
