@@ -112,19 +112,11 @@ static int rewrite(int round) {
         flush(code);
         expect = v;
         return 0;
-    case 2: { /* a fresh page mapped over it */
-        void *p = mmap(code, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-        if (p != code)
-            return -1;
-        emit(code, v);
-        flush(code);
-        expect = v;
-        return 0;
-    }
-    default: { /* unmapped, then mapped again at the same address */
+    case 3: /* unmapped, then mapped again at the same address */
         if (munmap(code, 4096) != 0)
             return -1;
+        /* fall through */
+    default: { /* case 2: a fresh page mapped over it */
         void *p = mmap(code, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (p != code)
