@@ -14,7 +14,10 @@
  * TRAPIF, FENCEI); the last instruction of a finished block is an
  * unconditional exit.  Frontends emit every op that may fault before the
  * PUTs of the same guest instruction, so a trap sees the state as it was
- * before the faulting instruction (precise faults).
+ * before the faulting instruction (precise faults), and an instruction
+ * stopped at its access can be run again from its start (compiled code
+ * relies on it: a host fault there is redone by the interpreter from the
+ * unit's last checkpoint, see llvmjit/jit_lift.h).
  *
  * The op table is ir_ops.def; ir_interp.c defines what each op means.
  */

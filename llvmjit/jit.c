@@ -135,6 +135,7 @@ void jit_print_stats(jit *j)
             st.exits[i] += t->st.exits[i];
         st.hot_events += t->st.hot_events;
         st.interp_blocks += t->st.interp_blocks;
+        st.fault_rollbacks += t->st.fault_rollbacks;
     }
     pthread_mutex_unlock(&j->mu);
     if (print) {
@@ -179,6 +180,7 @@ static void merge_stats(jit *j, const jit_thread *t)
         j->st.exits[i] += t->st.exits[i];
     j->st.hot_events += t->st.hot_events;
     j->st.interp_blocks += t->st.interp_blocks;
+    j->st.fault_rollbacks += t->st.fault_rollbacks;
 }
 
 void jit_thread_free(jit_thread *t)
@@ -405,7 +407,9 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
         jit_jc_entry *e = &t->jcache[(h->pc >> 1) & (JIT_JC_SIZE - 1)];
         e->pc = h->pc;
         e->cell = c;
+        t->in_code = true;
         uint64_t r = j->enter(state, &t->ctx, code);
+        t->in_code = false;
         if (r <= JIT_X_HOT)
             t->st.exits[r]++;
         switch (r) {
@@ -457,6 +461,15 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
     }
     quiescent(t);
     return true;
+}
+
+bool jit_thread_left_code(jit_thread *t)
+{
+    bool was = t->in_code;
+    t->in_code = false;
+    if (was)
+        t->st.fault_rollbacks++;
+    return was;
 }
 
 /* Is to among c's indirect targets, or is there no room to add it? */

@@ -108,6 +108,13 @@ void jit_thread_set_interrupt(jit_thread *t, const _Atomic uint32_t *flags);
  * *ex: IR_EXIT_NEXT (state pc has no compiled code), SYSCALL, TRAP, FLUSH. */
 bool jit_run(jit_thread *t, void *state, ir_exit *ex);
 
+/* After a host fault on this thread siglongjmp'ed out: was it in compiled
+ * code?  Then the state holds the unit's last checkpoint, not the faulting
+ * instruction's (units write the state back only before guest stores and
+ * at exits), and the caller must interpret from there: the interpreter
+ * repeats the loads since and faults precisely.  Clears the mark. */
+bool jit_thread_left_code(jit_thread *t);
+
 /* After the interpreter ran b ending with ex: profiles it, and in auto mode
  * enqueues a tier-1 compile when the block becomes hot. */
 void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const ir_exit *ex);

@@ -122,6 +122,7 @@ typedef struct jit_stats {
     uint64_t queue_max;
     /* per guest thread (jit_thread.st), summed into jit.st as each goes */
     uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks, borrowed;
+    uint64_t fault_rollbacks; /* host faults in compiled code, redone by the interpreter */
 } jit_stats;
 
 void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o);
@@ -207,6 +208,8 @@ struct jit_thread {
                               looked up since carry it */
     jit_thread *next;      /* jit.threads */
     jit_stats st;          /* its share of the guest-thread counters */
+    bool in_code;          /* inside j->enter: a host fault there is compiled code's
+                              (see jit_thread_left_code) */
     jit_jc_entry jcache[JIT_JC_SIZE];
 };
 

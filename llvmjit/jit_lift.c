@@ -365,12 +365,34 @@ void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
 
 /* ---- guest memory ---- */
 
+#define LOAD_CHECKPOINT_DIRTY 8
+
+/* Does op write the state back before it runs (a checkpoint)?  Ops that
+ * change guest memory do: a host fault in compiled code is recovered by
+ * running the interpreter from the last checkpoint (jit_lift.h), which is
+ * only right if no guest memory changed since.  Plain loads do not: the
+ * interpreter repeats them. */
+static bool checkpoints(unsigned flags, const uint64_t *dirty, uint32_t nwords)
+{
+    if (!(flags & IR_F_FAULT))
+        return false;
+    if (flags & IR_F_SIDE)
+        return true;
+    /* A load may checkpoint too: every changed slot stays live until the
+     * next checkpoint or exit, and past a few they spill (measured on
+     * perf/bench_sort.c's partition loop). */
+    uint32_t n = 0;
+    for (uint32_t w = 0; w < nwords; w++)
+        n += (uint32_t)__builtin_popcountll(dirty[w]);
+    return n > LOAD_CHECKPOINT_DIRTY;
+}
+
 /* Host pointer for [ea, ea+size): traps like the interpreter when the range
- * leaves [0, limit), then syncs the state for a possible host fault.  The
+ * leaves [0, limit), then (sync) writes a checkpoint.  The
  * hot check is the same for every size (ea > limit - 8: one constant in a
  * register for all accesses); only addresses within 8 bytes of the limit
  * take the exact check for their size. */
-static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap trap)
+static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap trap, bool sync)
 {
     uint64_t limit = L->in->limit;
     if (limit < 8) {
@@ -389,7 +411,8 @@ static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap t
         trap_exit(L, trap, ea);
         LLVMPositionBuilderAtEnd(L->B, ok);
     }
-    sync_state(L);
+    if (sync)
+        sync_state(L);
     return gep8(L, L->base, ea);
 }
 
@@ -406,7 +429,8 @@ static LLVMTypeRef int_type(lift *L, unsigned size)
 static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool sign)
 {
     LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT);
+    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT,
+                               checkpoints(ir_op_table[in->op].flags, L->dirty, L->nwords));
     LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
     LLVMSetVolatile(v, 1);
     LLVMSetAlignment(v, 1);
@@ -418,7 +442,7 @@ static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool si
 static void lift_store(lift *L, const ir_insn *in, unsigned size)
 {
     LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT);
+    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT, true);
     LLVMValueRef v = L->t[in->b];
     if (size < 8)
         v = trunc_to(L, v, int_type(L, size));
@@ -433,7 +457,7 @@ static LLVMValueRef atomic_ptr(lift *L, LLVMValueRef x, unsigned size, ir_trap b
 {
     LLVMValueRef mis = nonzero(L, LLVMBuildAnd(L->B, x, jl_c64(L, size - 1), ""));
     jl_trap_if(L, mis, IR_TRAP_MISALIGNED, x);
-    return guest_ptr(L, x, size, bounds_trap);
+    return guest_ptr(L, x, size, bounds_trap, true); /* LR too: it reserves */
 }
 
 static LLVMValueRef lift_lr(lift *L, const ir_insn *in, unsigned size)
@@ -707,8 +731,8 @@ static bool lift_insn(lift *L, const ir_insn *in)
 /* ---- the dirty-slot fixpoint ---- */
 
 /* Follows one block's effect on the dirty set (mirroring lift_insn: PUT,
- * INSN, instret and FP flags dirty a slot; a sync before a faulting op
- * cleans all, then LR/SC dirty the reservation) and merges the set at each
+ * INSN, instret and FP flags dirty a slot; a checkpoint before an op that
+ * writes guest memory cleans all, then LR/SC dirty the reservation) and merges the set at each
  * internal edge into the target's dirty_in.  Returns true if one grew. */
 static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
 {
@@ -722,7 +746,7 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         int k = -1, ks[JIT_IND_MAX];
         uint32_t nk = 0;
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
-        if (flags & IR_F_FAULT)
+        if (checkpoints(flags, cur, L->nwords))
             memset(cur, 0, L->nwords * sizeof *cur);
         if (flags & IR_F_FPF)
             bit_set(cur, SLOT_OF(fp_flags));

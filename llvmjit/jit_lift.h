@@ -7,11 +7,15 @@
  *
  *   entry: load every slot the unit uses from the state
  *   block: instret += guest insns; ops on SSA values; GET/PUT are the allocas
- *     before an op that may fault on the host: volatile stores of the pc and
- *     of the slots changed since the last such sync (as TCG syncs globals
- *     before qemu_ld/st), then a volatile guest access — so a host fault
- *     sees exactly the interpreter's state, and LLVM cannot move the access
- *     across a sync
+ *     checkpoints: before a guest store, AMO, LR or SC (and before a load
+ *     once more than a few slots have changed, which keeps register
+ *     pressure down), volatile stores of the pc and of the slots changed
+ *     since the last checkpoint; guest accesses are volatile, so LLVM moves
+ *     none across a checkpoint.  A host fault in a unit leaves the state of
+ *     its last checkpoint (or its entry); no guest memory changed since, so
+ *     the runtime lets the interpreter run from there and fault precisely
+ *     (jit_thread_left_code).  Loads between checkpoints store nothing: a
+ *     loop that only loads keeps every guest register in host registers
  *   exits: store changed slots and the next pc, then chain: load the target
  *     cell's code and `tail call tailcc` it (a jmp), or return an exit code
  *

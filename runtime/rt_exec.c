@@ -20,7 +20,10 @@
  * whose address lies in the guest's reserved range is therefore a guest
  * memory fault: the handler (on an alternate stack) siglongjmps back here,
  * and the fault is reported at the state's pc, which the IR keeps at the
- * current guest instruction.  A host fault anywhere else is a liftvm bug.
+ * current guest instruction.  Compiled code keeps the state only at
+ * checkpoints (before guest stores, at exits): a fault there is redone by
+ * the interpreter from the last checkpoint, which then faults precisely.
+ * A host fault anywhere else is a liftvm bug.
  *
  * Threads: every guest thread runs this loop on its own host thread (see
  * runtime/linux/rt_thread.h); the fault state is per thread, the block
@@ -74,6 +77,13 @@ static struct {
  * interprets). */
 static _Thread_local rt_bcache_reader *reader;
 static _Thread_local jit_thread *jt;
+/* Blocks left to interpret before entering compiled code again, after a
+ * host fault in compiled code: its state is the unit's last checkpoint and
+ * the interpreter must repeat the loads since, up to the fault.  Bounded so
+ * that a fault that does not recur (another thread changed the map) lets
+ * the compiled code back in. */
+static _Thread_local uint32_t redo_blocks;
+#define REDO_BLOCKS_MAX (1u << 20)
 
 static jit_options jit_opts;
 static bool jit_opts_set;
@@ -414,7 +424,7 @@ static void dispatch(rt_thread *t, rt_bcache *cache) {
         if (atomic_load_explicit(&t->flags, memory_order_relaxed) && !rt_signal_deliver(t, false))
             return;
         ir_exit ex;
-        if (jt && jit_run(jt, t->cpu, &ex)) {
+        if (jt && !redo_blocks && jit_run(jt, t->cpu, &ex)) {
             if (!after_block(t, ex))
                 return;
             continue;
@@ -428,6 +438,8 @@ static void dispatch(rt_thread *t, rt_bcache *cache) {
                          __ATOMIC_RELAXED);
         if (rt_log_on(RT_LOG_EXEC))
             rt_logf("exec 0x%lx\n", pc);
+        if (redo_blocks)
+            redo_blocks--;
         ex = ir_interp_run(b, t->cpu, &mem);
         if (jt)
             jit_note_block(jt, b, t->cpu, &ex);
@@ -526,7 +538,12 @@ static void run_thread(rt_thread *t) {
     }
     if (sigsetjmp(host_fault.jb, 1) != 0) {
         rt_signal_host_mask_lost(t); /* siglongjmp restored the mask of the sigsetjmp */
-        guest_host_fault(t);
+        if (jt && jit_thread_left_code(jt)) {
+            redo_blocks = REDO_BLOCKS_MAX;
+        } else {
+            redo_blocks = 0;
+            guest_host_fault(t);
+        }
     }
     host_fault.armed = 1;
     dispatch(t, tr.cache);

@@ -65,6 +65,8 @@ selected() {
 
 # run OUT ENV-ASSIGNMENTS... -- LIFTVM-ARGS... : runs the guest in SCRATCH
 # with stdout, then "[exit N]", then stderr, in OUT.
+# (bash exports `_`, the last argument of the previous command: dropped, so
+# that every run sees the same environment and so the same stack addresses)
 run() {
     local out=$1
     shift
@@ -74,7 +76,7 @@ run() {
     local status
     # (The outer 2>/dev/null only silences bash's "Segmentation fault" job messages.)
     {
-        (cd "$SCRATCH" && exec env LIFTVM_CACHE=off "${envs[@]}" timeout -k 5 "$GUEST_TIMEOUT" "$LIFTVM" "$@") \
+        (cd "$SCRATCH" && exec env -u _ LIFTVM_CACHE=off "${envs[@]}" timeout -k 5 "$GUEST_TIMEOUT" "$LIFTVM" "$@") \
             < /dev/null > "$out" 2> "$out.err"
         status=$?
     } 2> /dev/null

@@ -328,7 +328,7 @@ static char running[160];
 
 /* A guest access to a page the guest may not touch faults on the host; as
  * in runtime/rt_exec.c, that is a guest SIGSEGV (SIGBUS) at the state's pc,
- * which every engine keeps precise.  The handler leaves the engine by
+ * which the interpreter keeps precise (compiled code: see run_on).  The handler leaves the engine by
  * siglongjmp, so the state lives here rather than on the engine's stack. */
 static sigjmp_buf fault_jb;
 static volatile sig_atomic_t fault_armed;
@@ -397,11 +397,22 @@ static void run_on(rd_engine *e, const stream *s, rd_result *r)
     }
     run_state = s->init;
     alarm(60);
+    /* As in runtime/rt_exec.c: compiled code keeps the state only at
+     * checkpoints, so after a host fault there the interpreter goes on from
+     * the state left behind and faults (again) precisely. */
+    static rd_engine *volatile runner;
+    runner = e;
     int hsig = sigsetjmp(fault_jb, 1);
+    if (hsig != 0 && runner->jit) {
+        size_t n;
+        runner = &rd_engines(&n)[0];
+        hsig = 0;
+    }
     if (hsig == 0) {
         fault_armed = 1;
-        r->status = e->run(e, &machine, &run_state, rvg_code_addr(s->slot) + (uint64_t)s->len,
-                           &r->sig, r->err, sizeof r->err);
+        r->status = runner->run(runner, &machine, &run_state,
+                                rvg_code_addr(s->slot) + (uint64_t)s->len, &r->sig, r->err,
+                                sizeof r->err);
         fault_armed = 0;
     } else {
         r->status = RD_SIGNAL;

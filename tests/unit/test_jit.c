@@ -528,8 +528,10 @@ Test(jit, fp_fast_paths, .timeout = 600)
     }
 }
 
-/* ---- precise host faults: a guest access to a protected page inside
- * compiled code must leave exactly the interpreter's state ---- */
+/* ---- host faults: compiled code leaves the state of its last checkpoint
+ * (before a guest store: exactly the interpreter's state; before a load: the
+ * state at the start of some earlier guest instruction, from which the
+ * runtime lets the interpreter redo the rest) ---- */
 
 #define FAULT_PAGE 0x8000u /* offset of a PROT_NONE page in test memory */
 
@@ -561,6 +563,49 @@ static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init,
     return false;
 }
 
+/* The block precise_host_faults runs for seed: a random block, then a guest
+ * instruction that PUTs a register, then one whose access (op number
+ * *access, a load if *is_load) touches the protected page, then more.  If stop is not
+ * UINT32_MAX the block ends before its op number stop, with a jump to the
+ * pc of the instruction that op belongs to: what the interpreter has done
+ * up to there, as a checkpoint at that op would store it. */
+static ir_block *faulting_block(uint64_t seed, uint32_t stop, bool *is_load, uint32_t *access)
+{
+    rng_state = seed;
+    ir_block *b = random_block();
+    ir_block_truncate(b, b->n_insns - 1); /* drop its final exit */
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1800);
+    b->n_guest++;
+    ir_put(b, OFF_R(rnd() % 16), ir_const(b, (int64_t)rnd()));
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1804);
+    b->n_guest++;
+    ir_val addr = ir_const(b, FAULT_PAGE + (int64_t)(rnd() % 4088));
+    *is_load = rnd() % 2;
+    *access = b->n_insns;
+    if (*is_load)
+        ir_put(b, OFF_R(rnd() % 16), ir_emit(b, IR_LD64, addr, 0, 0, 0));
+    else
+        ir_emit(b, IR_ST32, addr, ir_get(b, OFF_R(3)), 0, 0);
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1808);
+    b->n_guest++;
+    ir_put(b, OFF_R(rnd() % 16), ir_const(b, 99));
+    ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+    if (stop < b->n_insns) {
+        int64_t pc = (int64_t)b->pc;
+        for (uint32_t i = 0; i < stop; i++)
+            if (b->insns[i].op == IR_INSN)
+                pc = b->insns[i].imm;
+        ir_block_truncate(b, stop);
+        ir_emit(b, IR_JMP, 0, 0, 0, pc);
+    }
+    return b;
+}
+
+static bool same_state(const test_state *a, const test_state *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
 Test(jit, precise_host_faults, .timeout = 600)
 {
     struct sigaction sa = {0};
@@ -568,28 +613,13 @@ Test(jit, precise_host_faults, .timeout = 600)
     sa.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &sa, NULL);
     cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
-    rng_state = 0xfeedface12345678ull;
-    int faults = 0;
+    int faults = 0, mid_block = 0;
     for (int i = 0; i < 300; i++) {
         snprintf(what, sizeof what, "faulting block %d", i);
-        /* a random block, then a guest instruction that PUTs registers
-         * and touches the protected page, then more */
-        ir_block *b = random_block();
-        ir_block_truncate(b, b->n_insns - 1); /* drop its final exit */
-        ir_emit(b, IR_INSN, 0, 0, 0, 0x1800);
-        b->n_guest++;
-        ir_put(b, OFF_R(rnd() % 16), ir_const(b, (int64_t)rnd()));
-        ir_emit(b, IR_INSN, 0, 0, 0, 0x1804);
-        b->n_guest++;
-        ir_val addr = ir_const(b, FAULT_PAGE + (int64_t)(rnd() % 4088));
-        if (rnd() % 2)
-            ir_put(b, OFF_R(rnd() % 16), ir_emit(b, IR_LD64, addr, 0, 0, 0));
-        else
-            ir_emit(b, IR_ST32, addr, ir_get(b, OFF_R(3)), 0, 0);
-        ir_emit(b, IR_INSN, 0, 0, 0, 0x1808);
-        b->n_guest++;
-        ir_put(b, OFF_R(rnd() % 16), ir_const(b, 99));
-        ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+        uint64_t seed = 0xfeedface12345678ull + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        bool is_load;
+        uint32_t access;
+        ir_block *b = faulting_block(seed, UINT32_MAX, &is_load, &access);
         char vbuf[128];
         cr_assert_null(ir_verify(b, vbuf, sizeof vbuf), "verify");
         test_state init, want, got;
@@ -602,16 +632,35 @@ Test(jit, precise_host_faults, .timeout = 600)
             bool gf = run_faulting(b, u, &init, &got);
             jit_unit_free(J, u);
             cr_assert_eq(gf, wf, "%s: tier %d host fault %d, interpreter %d", what, tier, gf, wf);
-            for (size_t w = 0; w < sizeof got / 8; w++)
-                cr_assert_eq(((uint64_t *)&got)[w], ((uint64_t *)&want)[w],
-                             "%s: tier %d state word %zu: %llx, interpreter %llx", what, tier, w,
-                             (unsigned long long)((uint64_t *)&got)[w],
-                             (unsigned long long)((uint64_t *)&want)[w]);
+            if (!gf || !is_load) {
+                for (size_t w = 0; w < sizeof got / 8; w++)
+                    cr_assert_eq(((uint64_t *)&got)[w], ((uint64_t *)&want)[w],
+                                 "%s: tier %d state word %zu: %llx, interpreter %llx", what, tier,
+                                 w, (unsigned long long)((uint64_t *)&got)[w],
+                                 (unsigned long long)((uint64_t *)&want)[w]);
+                continue;
+            }
+            /* A load: the state must be the untouched initial one or the
+             * interpreter's before some op up to the faulting load. */
+            bool found = same_state(&got, &init);
+            for (uint32_t stop = 0; !found && stop <= access; stop++) {
+                bool unused_load;
+                uint32_t unused_access;
+                ir_block *prefix = faulting_block(seed, stop, &unused_load, &unused_access);
+                test_state at;
+                found = !run_faulting(prefix, NULL, &init, &at) && same_state(&got, &at);
+                mid_block += found && stop > 0;
+                ir_block_free(prefix);
+            }
+            cr_assert(found, "%s: tier %d: a load fault left pc %llx and a state the interpreter "
+                      "never had before that load", what, tier,
+                      (unsigned long long)got.head.pc);
         }
         faults += wf;
         ir_block_free(b);
     }
     cr_assert_gt(faults, 100, "only %d blocks reached the faulting access", faults);
+    cr_assert_gt(mid_block, 0, "no load fault left a checkpoint inside the block");
     mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
 }
 
