@@ -105,6 +105,31 @@ void jit_cache_fd_enter(void)
 
 void jit_cache_fd_leave(void) { atomic_fetch_sub(&fd_guests, 1); }
 
+/* Where the cache's descriptors go: 128 below the soft limit or 1024,
+ * whichever is lower; -1 when the limit is too small to bother. */
+static int high_floor(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 256)
+        return -1;
+    return (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
+}
+
+void jit_cache_fd_reserve(void)
+{
+    int at = high_floor();
+    int h = at >= 0 ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, at) : -1;
+    if (h < 0) /* stderr closed: any descriptor will do */
+        h = at >= 0 ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (h >= 0 && h < at) {
+        int g = fcntl(h, F_DUPFD_CLOEXEC, at);
+        close(h);
+        h = g;
+    }
+    if (h >= 0)
+        close(h); /* the table keeps its size */
+}
+
 static int open_high(int dfd, const char *name, int flags, mode_t mode)
 {
     pthread_mutex_lock(&fd_mu);
@@ -114,10 +139,9 @@ static int open_high(int dfd, const char *name, int flags, mode_t mode)
     for (int i = 0; i < 1000 && atomic_load(&fd_guests) > 0; i++)
         nanosleep(&(struct timespec){0, 10000}, NULL);
     int fd = openat(dfd, name, flags | O_CLOEXEC, mode), saved = errno;
-    struct rlimit rl;
-    if (fd >= 0 && !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur >= 256) {
-        int at = (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
-        int h = fd < at ? fcntl(fd, F_DUPFD_CLOEXEC, at) : -1;
+    int at = high_floor();
+    if (fd >= 0 && at >= 0 && fd < at) {
+        int h = fcntl(fd, F_DUPFD_CLOEXEC, at);
         if (h >= 0) {
             close(fd);
             fd = h;

@@ -503,6 +503,8 @@ static void start_jit(rt_proc *p) {
     o.log = rt_log_file;
     o.log_units = rt_log_on(RT_LOG_JIT);
     o.log_stats = rt_log_on(RT_LOG_STATS);
+    if (cache_opts.mode != JIT_CACHE_OFF)
+        jit_cache_fd_reserve(); /* before jit_new starts the compile thread */
     char err[256];
     tr.j = jit_new(&o, p->arch->state_size, mmu_limit(p->mm), err, sizeof err);
     if (!tr.j) {
