@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +34,9 @@
 #include <llvm/Config/llvm-config.h>
 #include <xxhash.h>
 #include <zstd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_cache_store.h"
@@ -224,20 +228,74 @@ static void digest(XXH3_state_t *h, uint8_t out[JC_ID_LEN])
     memcpy(out, c.digest, JC_ID_LEN);
 }
 
+/* The host CPU, as code generation sees it.  On x86-64: the raw CPUID
+ * leaves LLVM's host detection reads (vendor, family/model/stepping and
+ * feature words, extended features, brand string) and XCR0 (which vector
+ * state the OS enables), so equal inputs give LLVM equal CPU names and
+ * features; hashing them costs microseconds where asking LLVM for its
+ * strings cost ~0.3 ms per call.  Elsewhere: LLVM's strings. */
+static void hash_host_cpu(XXH3_state_t *h)
+{
+#if defined(__x86_64__)
+    static const unsigned leaves[][2] = {
+        {0, 0}, {1, 0}, {7, 0}, {7, 1}, {0xd, 1}, {0x14, 0}, {0x19, 0}, {0x24, 0},
+        {0x80000000u, 0}, {0x80000001u, 0}, {0x80000002u, 0}, {0x80000003u, 0},
+        {0x80000004u, 0}, {0x80000008u, 0},
+    };
+    unsigned max = __get_cpuid_max(0, NULL), max_ext = __get_cpuid_max(0x80000000u, NULL);
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        unsigned r[4] = {0, 0, 0, 0};
+        unsigned leaf = leaves[i][0];
+        if (leaf < 0x80000000u ? leaf <= max : leaf <= max_ext)
+            __cpuid_count(leaf, leaves[i][1], r[0], r[1], r[2], r[3]);
+        if (leaf == 1)
+            r[1] &= 0x00ffffffu; /* EBX[31:24] is the APIC id of the CPU we run on */
+        XXH3_128bits_update(h, r, sizeof r);
+    }
+    unsigned a, b, c, d;
+    uint64_t xcr0 = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
+        uint32_t lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = (uint64_t)hi << 32 | lo;
+    }
+    put_u64(h, xcr0);
+#else
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    put_str(h, cpu ? cpu : "");
+    put_str(h, features ? features : "");
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+#endif
+}
+
+/* Once per process: CPUID exits to the hypervisor in a VM. */
+static XXH128_hash_t host_cpu_hash;
+static void host_cpu_init(void)
+{
+    XXH3_state_t h;
+    XXH3_128bits_reset(&h);
+    hash_host_cpu(&h);
+    host_cpu_hash = XXH3_128bits_digest(&h);
+}
+
+static void put_host_cpu(XXH3_state_t *h)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, host_cpu_init);
+    XXH3_128bits_update(h, &host_cpu_hash, sizeof host_cpu_hash);
+}
+
 /* Everything outside a unit that changes the code made for it. */
 static void config_id(const jit *j, const jit_guest *g, uint8_t out[JC_ID_LEN])
 {
     XXH3_state_t h;
     XXH3_128bits_reset(&h);
-    put_str(&h, "liftvm translation cache 1");
+    put_str(&h, "liftvm translation cache 2");
     put_str(&h, g->isa ? g->isa : "?");
     build_id(&h);
     put_str(&h, LLVM_VERSION_STRING);
-    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
-    put_str(&h, cpu ? cpu : "");
-    put_str(&h, features ? features : "");
-    LLVMDisposeMessage(cpu);
-    LLVMDisposeMessage(features);
+    put_host_cpu(&h);
     put_u64(&h, j->state_size);
     put_u64(&h, j->limit);
     put_u64(&h, (uint64_t)j->opt.mode);
@@ -311,14 +369,10 @@ static void stubs_name(char out[48])
 {
     XXH3_state_t h;
     XXH3_128bits_reset(&h);
-    put_str(&h, "liftvm stubs 1");
+    put_str(&h, "liftvm stubs 2");
     build_id(&h);
     put_str(&h, LLVM_VERSION_STRING);
-    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
-    put_str(&h, cpu ? cpu : "");
-    put_str(&h, features ? features : "");
-    LLVMDisposeMessage(cpu);
-    LLVMDisposeMessage(features);
+    put_host_cpu(&h);
     uint8_t id[JC_ID_LEN];
     digest(&h, id);
     memcpy(out, "stubs-", 6);
@@ -528,13 +582,13 @@ static void print_stats(const jit_cache *c, FILE *f)
     fprintf(f,
             "jit: cache %s: %llu cached units at start; %llu hits, %llu misses, %llu stored, "
             "%llu rejected, %llu damaged; load %.3f ms (%.3f ms/unit); open %.3f ms, "
-            "waiting for LLVM %.3f ms\n",
+            "waiting for LLVM %.3f ms; stubs %s\n",
             jit_cache_mode_name(c->mode), (unsigned long long)s->records,
             (unsigned long long)s->hits, (unsigned long long)s->misses,
             (unsigned long long)s->stored, (unsigned long long)s->rejected,
             (unsigned long long)s->damaged, s->load_ns / 1e6,
             s->hits ? s->load_ns / 1e6 / (double)s->hits : 0.0, c->attach_ns / 1e6,
-            c->wait_ns / 1e6);
+            c->wait_ns / 1e6, c->stubs ? "cached" : "from LLVM");
     if (s->hits)
         fprintf(f,
                 "jit: cache load per unit: verify %.1f us, unpack %.1f us, link %.1f us; "

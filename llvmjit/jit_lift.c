@@ -1081,4 +1081,12 @@ void jit_lift_stubs(LLVMModuleRef M)
     LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(L.C, next, ""));
     LLVMBuildRet(B, LLVMConstInt(L.i64, JIT_X_NEXT, 0));
     LLVMDisposeBuilder(B);
+    /* nounwind, like the units: no .eh_frame, whose PC64 relocations
+     * jit_obj_link does not do, so a warm run links the cached stubs
+     * without waiting for the LLVM session. */
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(enter, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(L.C, nounwind, 0));
+    LLVMAddAttributeAtIndex(next, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(L.C, nounwind, 0));
 }

@@ -118,6 +118,9 @@ for mode in t1 t2 auto; do
         fail "warm-$mode" "no hits ($(grep -m1 '^jit: cache' "$S/warm-$mode.log"))"
     elif [ $mode != auto ] && [ "$(count misses warm-$mode)" != 0 ]; then
         fail "warm-$mode" "recompiled $(count misses warm-$mode) units"
+    elif ! grep -q '^jit: cache .*; stubs cached$' "$S/warm-$mode.log"; then
+        # the warm path enters cached code without waiting for LLVM
+        fail "warm-$mode" "the cached jit_enter stubs were not used"
     else
         pass "warm-$mode"
     fi
