@@ -82,6 +82,10 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
 /* Stops the compile thread, frees all code; prints the -d stats summary
  * unless jit_print_stats did. */
 void jit_free(jit *j);
+/* The LLVM session starts on demand (the first compile, or a cached unit
+ * that needs it); this starts it now, in the background: for a run that
+ * will compile soon (nothing cached for the program). */
+void jit_start_session(jit *j);
 /* Prints the -d stats summary now (guest threads still registered count
  * what they did so far), once: the process may end without jit_free. */
 void jit_print_stats(jit *j);

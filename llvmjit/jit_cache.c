@@ -733,6 +733,7 @@ out:
 /* Waits until the compile thread has started the LLVM session. */
 static bool session_ready(jit *j)
 {
+    jit_start_session(j);
     for (;;) {
         pthread_mutex_lock(&j->mu);
         bool ready = j->sess != NULL, broken = j->broken;

@@ -169,13 +169,14 @@ struct jit {
 
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t work;      /* queue or free list not empty, or stop */
+    pthread_cond_t work;      /* queue or free list not empty, session wanted, or stop */
     pthread_cond_t done;      /* a sync request finished */
     pthread_cond_t idle;      /* the compile thread stopped being busy (fork waits) */
     bool busy;                /* the compile thread works outside mu (in LLVM) */
     bool paused;              /* a fork is under way: start nothing */
     bool stop;
     bool broken;              /* the session could not start: every compile fails */
+    bool want_session;        /* someone waits for the session (it starts on demand) */
     bool no_thread;           /* no compile thread to join (failed after fork) */
     char start_err[256];
     jit_req *q_head, *q_tail;

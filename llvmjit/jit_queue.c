@@ -238,14 +238,52 @@ static void compile_one(jit *j, void *arg)
     c->u = compile(j, c->r);
 }
 
+typedef struct session_call {
+    jit_session *s;
+    char err[256];
+} session_call;
+
+static void new_session(jit *j, void *arg)
+{
+    session_call *c = arg;
+    c->s = jit_session_new(j->opt.cache_dir, c->err, sizeof c->err);
+}
+
+/* Under j->mu: starts the LLVM session (busy meanwhile).  On demand, not
+ * at start: a warm run whose code all comes from the disk cache (with the
+ * cached jit_enter stubs) never pays for it (~1.3 ms CPU). */
+static void start_session(jit *j)
+{
+    session_call c = {NULL, ""};
+    unlocked(j, new_session, &c);
+    j->sess = c.s;
+    if (c.s) {
+        if (!j->enter) /* else the disk cache gave it already (jit_cache_attach) */
+            j->enter = (jit_enter_fn)jit_session_enter(c.s);
+    } else {
+        j->broken = true;
+        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", c.err);
+        fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
+    }
+}
+
+static bool session_needed(const jit *j)
+{
+    return !j->sess && !j->broken && (j->q_head || j->want_session);
+}
+
 /* The compile thread's loop; runs with j->mu held except while busy. */
 static void serve(jit *j)
 {
     for (;;) {
-        while (!j->stop && (j->paused || (!j->q_head && !j->to_free)))
+        while (!j->stop && (j->paused || (!j->q_head && !j->to_free && !session_needed(j))))
             pthread_cond_wait(&j->work, &j->mu);
         if (j->stop)
             break;
+        if (session_needed(j)) {
+            start_session(j);
+            continue;
+        }
         if (j->to_free) {
             jit_unit *f = j->to_free;
             j->to_free = NULL;
@@ -279,29 +317,18 @@ static void serve(jit *j)
 static void *compile_main(void *arg)
 {
     jit *j = arg;
-    char err[256] = "";
-    /* busy since jit_queue_start */
-    jit_session *s = jit_session_new(j->opt.cache_dir, err, sizeof err);
     pthread_mutex_lock(&j->mu);
-    j->busy = false;
+    j->busy = false; /* since jit_queue_start */
     if (j->paused)
         pthread_cond_broadcast(&j->idle);
-    j->sess = s;
-    if (s) {
-        if (!j->enter) /* else the disk cache gave it already (jit_cache_attach) */
-            j->enter = (jit_enter_fn)jit_session_enter(s);
-    } else {
-        j->broken = true;
-        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", err);
-        fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
-    }
     serve(j);
     pthread_mutex_unlock(&j->mu);
     j->st.thread_cpu_ns += jit_thread_cpu_ns();
     return NULL;
 }
 
-/* The compile thread of a forked child: the session exists already. */
+/* The compile thread of a forked child (the parent's session, if it had
+ * started one, is the child's too). */
 static void *compile_main_forked(void *arg)
 {
     jit *j = arg;
@@ -385,11 +412,19 @@ static void register_fork_handlers(void) { pthread_atfork(jit_fork_prepare, jit_
 /* Starts the compile thread; the LLVM session starts on it, so the guest
  * runs in the interpreter meanwhile (compiled code needs the session, and
  * empty cells hold the assembly exit stub, not LLVM code). */
+void jit_start_session(jit *j)
+{
+    pthread_mutex_lock(&j->mu);
+    j->want_session = true;
+    pthread_cond_signal(&j->work);
+    pthread_mutex_unlock(&j->mu);
+}
+
 bool jit_queue_start(jit *j, char *err, size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, register_fork_handlers);
-    j->busy = true; /* starting the session: a fork must wait for it */
+    j->busy = true; /* until the thread holds mu: a fork must wait for it */
     if (!spawn(j, compile_main, err, errlen))
         return false;
     if (!forking_jit)

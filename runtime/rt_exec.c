@@ -512,6 +512,9 @@ static void start_jit(rt_proc *p) {
         return;
     }
     attach_cache_and_perf(p);
+    jit_cache_stats cs;
+    if (!jit_cache_get_stats(tr.j, &cs) || cs.records == 0)
+        jit_start_session(tr.j); /* a cold run compiles soon: start LLVM now */
 }
 
 /* After every guest thread has unregistered. */
