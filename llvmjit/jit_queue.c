@@ -409,9 +409,6 @@ void jit_fork_child(void)
 
 static void register_fork_handlers(void) { pthread_atfork(jit_fork_prepare, jit_fork_parent, jit_fork_child); }
 
-/* Starts the compile thread; the LLVM session starts on it, so the guest
- * runs in the interpreter meanwhile (compiled code needs the session, and
- * empty cells hold the assembly exit stub, not LLVM code). */
 void jit_start_session(jit *j)
 {
     pthread_mutex_lock(&j->mu);
@@ -420,6 +417,9 @@ void jit_start_session(jit *j)
     pthread_mutex_unlock(&j->mu);
 }
 
+/* Starts the compile thread; the LLVM session starts on it when first
+ * needed, and the guest runs in the interpreter meanwhile (empty cells hold
+ * the assembly exit stub, not LLVM code). */
 bool jit_queue_start(jit *j, char *err, size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
