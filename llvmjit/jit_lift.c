@@ -151,14 +151,25 @@ void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
  * LLVM must neither drop them nor reorder them with the volatile access. */
 static void sync_state(lift *L)
 {
+    uint32_t is = SLOT_OF(instret);
     for (uint32_t s = 0; s < L->nslots; s++) {
         if (!bit_get(L->dirty, s))
             continue;
-        LLVMValueRef st = LLVMBuildStore(L->B, jl_slot_get(L, s), state_slot_ptr(L, s));
+        LLVMValueRef v = jl_slot_get(L, s);
+        if (s == is) {
+            /* The block added all its instructions at its start, as the
+             * interpreter does; the interpreter redoing from here adds
+             * those from the current one on again, so the checkpoint
+             * leaves them out (and instret stays dirty for the exits). */
+            uint32_t rest = L->cur_guest - (L->insn_no ? L->insn_no - 1 : 0);
+            v = LLVMBuildSub(L->B, v, jl_c64(L, rest), "");
+        }
+        LLVMValueRef st = LLVMBuildStore(L->B, v, state_slot_ptr(L, s));
         LLVMSetVolatile(st, 1);
         LLVMSetAlignment(st, 8);
     }
     memset(L->dirty, 0, L->nwords * sizeof *L->dirty);
+    bit_set(L->dirty, is);
 }
 
 /* Stores the changed slots before leaving the unit; pc (if not NULL)
@@ -663,7 +674,10 @@ static bool lift_insn(lift *L, const ir_insn *in)
         if (slot_of(L, in->imm, &s))
             jl_slot_put(L, s, L->t[in->a]);
         return false;
-    case IR_INSN: jl_slot_put(L, SLOT_OF(pc), jl_c64(L, (uint64_t)in->imm)); return false;
+    case IR_INSN:
+        L->insn_no++;
+        jl_slot_put(L, SLOT_OF(pc), jl_c64(L, (uint64_t)in->imm));
+        return false;
 
     case IR_LD8U: d = lift_load(L, in, 1, false); break;
     case IR_LD8S: d = lift_load(L, in, 1, true); break;
@@ -746,8 +760,10 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         int k = -1, ks[JIT_IND_MAX];
         uint32_t nk = 0;
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
-        if (checkpoints(flags, cur, L->nwords))
+        if (checkpoints(flags, cur, L->nwords)) {
             memset(cur, 0, L->nwords * sizeof *cur);
+            bit_set(cur, SLOT_OF(instret)); /* see sync_state */
+        }
         if (flags & IR_F_FPF)
             bit_set(cur, SLOT_OF(fp_flags));
         switch ((ir_op)x->op) {
@@ -922,6 +938,8 @@ static void lift_block(lift *L, uint32_t bi)
         t[i] = jl_c64(L, 0); /* temp 0 (none) reads as 0, as in the interpreter */
     uint32_t is = SLOT_OF(instret);
     jl_slot_put(L, is, LLVMBuildAdd(L->B, jl_slot_get(L, is), jl_c64(L, b->n_guest), ""));
+    L->cur_guest = b->n_guest;
+    L->insn_no = 0;
     for (uint32_t i = 0; i < b->n_insns && !L->failed; i++) {
         const ir_insn *x = &b->insns[i];
         if (x->a > b->n_temps || x->b > b->n_temps || x->c > b->n_temps || x->d > b->n_temps) {

@@ -79,6 +79,8 @@ typedef struct lift {
     LLVMBasicBlockRef *bbs;
     LLVMValueRef *t;      /* temps of the current block */
     uint32_t cur;         /* current block */
+    uint32_t cur_guest;   /* its guest instructions */
+    uint32_t insn_no;     /* INSN ops lifted so far in it */
     LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers */
     LLVMValueRef cold_w;  /* !prof branch weights: the true side is unlikely */
     LLVMValueRef likely_w; /* !prof branch weights: the true side is likely */

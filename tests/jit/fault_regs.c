@@ -3,8 +3,8 @@
  * hot compiled code faults.  Compiled units write the guest state back only
  * at checkpoints (before guest stores and at exits) and a host fault is
  * redone by the interpreter from the last one: this checks that the
- * handler's ucontext (pc, every integer and FP register, fcsr) is the
- * interpreter's, for a load that faults many loads after the last
+ * handler's ucontext (pc, every integer and FP register, fcsr) and the
+ * instructions retired so far (rdinstret) are the interpreter's, for a load that faults many loads after the last
  * checkpoint, a load right after a store, and a faulting store.  The
  * runner compares the output of every tier with --jit=off.
  *
@@ -65,6 +65,8 @@ __attribute__((noinline)) static long fill(long *q, long n)
 
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
+    unsigned long instret;
+    __asm__ volatile("rdinstret %0" : "=r"(instret));
     const ucontext_t *uc = ucv;
     const mcontext_t *m = &uc->uc_mcontext;
     char line[128];
@@ -79,6 +81,8 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         write(1, line, (size_t)n);
     }
     n = snprintf(line, sizeof line, "fcsr %x\n", m->__fpregs.__d.__fcsr);
+    write(1, line, (size_t)n);
+    n = snprintf(line, sizeof line, "instret in the handler %lu\n", instret);
     write(1, line, (size_t)n);
     _exit(0);
 }

@@ -529,9 +529,10 @@ Test(jit, fp_fast_paths, .timeout = 600)
 }
 
 /* ---- host faults: compiled code leaves the state of its last checkpoint
- * (before a guest store: exactly the interpreter's state; before a load: the
- * state at the start of some earlier guest instruction, from which the
- * runtime lets the interpreter redo the rest) ---- */
+ * (before a guest store: the interpreter's state; before a load: its state
+ * before some earlier op), from which the runtime lets the interpreter redo
+ * the rest; instret counts the instructions before the checkpoint's, since
+ * the redo counts that one and those after it again ---- */
 
 #define FAULT_PAGE 0x8000u /* offset of a PROT_NONE page in test memory */
 
@@ -592,11 +593,17 @@ static ir_block *faulting_block(uint64_t seed, uint32_t stop, bool *is_load, uin
     ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
     if (stop < b->n_insns) {
         int64_t pc = (int64_t)b->pc;
+        uint32_t started = 0;
         for (uint32_t i = 0; i < stop; i++)
-            if (b->insns[i].op == IR_INSN)
+            if (b->insns[i].op == IR_INSN) {
                 pc = b->insns[i].imm;
+                started++;
+            }
         ir_block_truncate(b, stop);
         ir_emit(b, IR_JMP, 0, 0, 0, pc);
+        /* instret: the instructions before the current one (the redo adds
+         * the current one and the rest) */
+        b->n_guest = started ? started - 1 : 0;
     }
     return b;
 }
@@ -632,12 +639,15 @@ Test(jit, precise_host_faults, .timeout = 600)
             bool gf = run_faulting(b, u, &init, &got);
             jit_unit_free(J, u);
             cr_assert_eq(gf, wf, "%s: tier %d host fault %d, interpreter %d", what, tier, gf, wf);
+            test_state expect = want;
+            if (gf && !is_load) /* the redo counts 0x1804 and 0x1808 again */
+                expect.head.instret -= 2;
             if (!gf || !is_load) {
                 for (size_t w = 0; w < sizeof got / 8; w++)
-                    cr_assert_eq(((uint64_t *)&got)[w], ((uint64_t *)&want)[w],
+                    cr_assert_eq(((uint64_t *)&got)[w], ((uint64_t *)&expect)[w],
                                  "%s: tier %d state word %zu: %llx, interpreter %llx", what, tier,
                                  w, (unsigned long long)((uint64_t *)&got)[w],
-                                 (unsigned long long)((uint64_t *)&want)[w]);
+                                 (unsigned long long)((uint64_t *)&expect)[w]);
                 continue;
             }
             /* A load: the state must be the untouched initial one or the
