@@ -9,9 +9,10 @@
  *
  * Every header field is checked against the file size and the guest space
  * before it is used; a bad file yields one line naming the file and the
- * problem, never a crash.  Segments are mapped as fresh anonymous pages and
- * filled by copying from the file (mmu_poke), so the bss tail of the last
- * file page is zero by construction.
+ * problem, never a crash.  Segments are private mappings of the file, as
+ * Linux maps them (the bss bytes of the last file page zeroed), except a
+ * segment sharing its first page with the previous one or laid out so that
+ * it cannot be mapped: those get fresh anonymous pages filled by copying.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -350,8 +351,37 @@ static int seg_prot(const GElf_Phdr *ph) {
            ((ph->p_flags & PF_X) ? MMU_X : 0);
 }
 
+/* Can ph be a private mapping of the file, as Linux maps it?  The file
+ * offset must be congruent with the address modulo the page size, and a
+ * bss part needs a writable segment (its first bytes share the last file
+ * page, which is zeroed by writing). */
+static bool file_mappable(const GElf_Phdr *ph, uint64_t va, int prot) {
+    return ph->p_filesz > 0 && (va & MMU_PAGE_MASK) == (ph->p_offset & MMU_PAGE_MASK) &&
+           (ph->p_memsz == ph->p_filesz || (prot & MMU_W));
+}
+
+/* Maps the file pages of ph privately (pages fault in from the page cache
+ * when first touched: no copy, and code never run is never read), fresh
+ * zero pages for the rest of the bss, and zeroes the bss bytes in the last
+ * file page.  With no bss, that page shows the file's next bytes, as on
+ * Linux. */
+static int map_from_file(rt_proc *p, const elf_image *im, const GElf_Phdr *ph, uint64_t va,
+                         uint64_t end, int prot) {
+    static const uint8_t zeros[MMU_PAGE_SIZE];
+    uint64_t start = PAGE_DOWN(va), file_end = PAGE_DOWN(va + ph->p_filesz + MMU_PAGE_MASK);
+    int r = mmu_map_file(p->mm, start, file_end - start, prot, im->fd, PAGE_DOWN(ph->p_offset),
+                         false);
+    if (r == 0 && end > file_end)
+        r = mmu_map(p->mm, file_end, end - file_end, prot);
+    uint64_t bss = va + ph->p_filesz;
+    if (r == 0 && ph->p_memsz > ph->p_filesz && bss < file_end)
+        r = mmu_poke(p->mm, bss, zeros, file_end - bss);
+    return r;
+}
+
 /* Maps the PT_LOADs of im at bias.  A page shared by two segments gets the
- * union of their permissions.  Contents are copied from the file. */
+ * union of their permissions and its contents are copied; other segments
+ * are private mappings of the file where they can be (map_from_file). */
 static int image_map(rt_proc *p, const elf_image *im, uint64_t bias, char *err, size_t errlen) {
     uint64_t limit = mmu_limit(p->mm), mapped_end = 0;
     for (size_t i = 0; i < im->phnum; i++) {
@@ -372,10 +402,14 @@ static int image_map(rt_proc *p, const elf_image *im, uint64_t bias, char *err, 
             r = mmu_protect(p->mm, start, PAGE, (old < 0 ? 0 : old) | prot);
             from = start + PAGE;
         }
-        if (r == 0 && end > from)
-            r = mmu_map(p->mm, from, end - from, prot);
-        if (r == 0)
-            r = mmu_poke(p->mm, va, im->raw + ph->p_offset, ph->p_filesz);
+        if (r == 0 && from == start && file_mappable(ph, va, prot))
+            r = map_from_file(p, im, ph, va, end, prot);
+        else {
+            if (r == 0 && end > from)
+                r = mmu_map(p->mm, from, end - from, prot);
+            if (r == 0)
+                r = mmu_poke(p->mm, va, im->raw + ph->p_offset, ph->p_filesz);
+        }
         if (r != 0) {
             fail(err, errlen, "%s: cannot map segment %zu at 0x%lx: %s", im->path, i, va,
                  strerror(-r));
