@@ -402,9 +402,10 @@ static int image_map(rt_proc *p, const elf_image *im, uint64_t bias, char *err, 
             r = mmu_protect(p->mm, start, PAGE, (old < 0 ? 0 : old) | prot);
             from = start + PAGE;
         }
-        if (r == 0 && from == start && file_mappable(ph, va, prot))
-            r = map_from_file(p, im, ph, va, end, prot);
-        else {
+        bool by_file = r == 0 && from == start && file_mappable(ph, va, prot);
+        if (by_file && map_from_file(p, im, ph, va, end, prot) != 0)
+            by_file = false; /* a file that cannot be mmapped: copy it */
+        if (!by_file) {
             if (r == 0 && end > from)
                 r = mmu_map(p->mm, from, end - from, prot);
             if (r == 0)
