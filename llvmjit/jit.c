@@ -123,20 +123,25 @@ void jit_free(jit *j)
     free(j);
 }
 
+/* Adds a guest thread's counters (jit_thread.st) to to. */
+static void add_thread_counters(jit_stats *to, const jit_stats *from)
+{
+    to->runs += from->runs;
+    for (int i = 0; i < 5; i++)
+        to->exits[i] += from->exits[i];
+    to->hot_events += from->hot_events;
+    to->interp_blocks += from->interp_blocks;
+    to->fault_rollbacks += from->fault_rollbacks;
+}
+
 void jit_print_stats(jit *j)
 {
     pthread_mutex_lock(&j->mu);
     bool print = j->opt.log_stats;
     j->opt.log_stats = false; /* not again in jit_free */
     jit_stats st = j->st;
-    for (const jit_thread *t = j->threads; t; t = t->next) {
-        st.runs += t->st.runs;
-        for (int i = 0; i < 5; i++)
-            st.exits[i] += t->st.exits[i];
-        st.hot_events += t->st.hot_events;
-        st.interp_blocks += t->st.interp_blocks;
-        st.fault_rollbacks += t->st.fault_rollbacks;
-    }
+    for (const jit_thread *t = j->threads; t; t = t->next)
+        add_thread_counters(&st, &t->st);
     pthread_mutex_unlock(&j->mu);
     if (print) {
         st.guest_cpu_ns = jit_thread_cpu_ns();
@@ -172,16 +177,6 @@ jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void 
     return t;
 }
 
-/* Under j->mu: adds t's counters to the jit's. */
-static void merge_stats(jit *j, const jit_thread *t)
-{
-    j->st.runs += t->st.runs;
-    for (int i = 0; i < 5; i++)
-        j->st.exits[i] += t->st.exits[i];
-    j->st.hot_events += t->st.hot_events;
-    j->st.interp_blocks += t->st.interp_blocks;
-    j->st.fault_rollbacks += t->st.fault_rollbacks;
-}
 
 void jit_thread_free(jit_thread *t)
 {
@@ -195,7 +190,7 @@ void jit_thread_free(jit_thread *t)
             break;
         }
     }
-    merge_stats(j, t);
+    add_thread_counters(&j->st, &t->st);
     jit_reclaim_locked(j); /* t may have been the last to hold retired code */
     pthread_mutex_unlock(&j->mu);
     if (self == t)

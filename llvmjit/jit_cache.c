@@ -730,7 +730,8 @@ out:
 
 /* ---- installing (guest thread) ---- */
 
-/* Waits until the compile thread has started the LLVM session. */
+/* Asks for the LLVM session (it starts on demand) and waits until the
+ * compile thread has started it. */
 static bool session_ready(jit *j)
 {
     jit_start_session(j);

@@ -14,11 +14,11 @@
 #include "llvmjit/jit_cache_store.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,21 +115,6 @@ static int high_floor(void)
     return (int)((rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur) - 128);
 }
 
-void jit_cache_fd_reserve(void)
-{
-    int at = high_floor();
-    int h = at >= 0 ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, at) : -1;
-    if (h < 0) /* stderr closed: any descriptor will do */
-        h = at >= 0 ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (h >= 0 && h < at) {
-        int g = fcntl(h, F_DUPFD_CLOEXEC, at);
-        close(h);
-        h = g;
-    }
-    if (h >= 0)
-        close(h); /* the table keeps its size */
-}
-
 static int open_high(int dfd, const char *name, int flags, mode_t mode)
 {
     pthread_mutex_lock(&fd_mu);
@@ -151,6 +136,13 @@ static int open_high(int dfd, const char *name, int flags, mode_t mode)
     pthread_mutex_unlock(&fd_mu);
     errno = saved;
     return fd;
+}
+
+void jit_cache_fd_reserve(void)
+{
+    int fd = open_high(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0);
+    if (fd >= 0)
+        close(fd); /* the table keeps its size */
 }
 
 /* Reads a whole regular file at dfd/name (not following symlinks) into an

@@ -146,9 +146,10 @@ void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
     bit_set(L->dirty, s);
 }
 
-/* Volatile stores of the changed slots: the state a host fault must see.
- * Volatile because nothing reads them before the next sync or exit, and
- * LLVM must neither drop them nor reorder them with the volatile access. */
+/* A checkpoint: volatile stores of the changed slots, the state the
+ * interpreter redoes a host fault from (see checkpoints()).  Volatile
+ * because nothing reads them before the next checkpoint or exit, and LLVM
+ * must neither drop them nor reorder them with the volatile accesses. */
 static void sync_state(lift *L)
 {
     uint32_t is = SLOT_OF(instret);
@@ -745,8 +746,8 @@ static bool lift_insn(lift *L, const ir_insn *in)
 /* ---- the dirty-slot fixpoint ---- */
 
 /* Follows one block's effect on the dirty set (mirroring lift_insn: PUT,
- * INSN, instret and FP flags dirty a slot; a checkpoint before an op that
- * writes guest memory cleans all, then LR/SC dirty the reservation) and merges the set at each
+ * INSN, instret and FP flags dirty a slot; a checkpoint cleans all but
+ * instret, then LR/SC dirty the reservation) and merges the set at each
  * internal edge into the target's dirty_in.  Returns true if one grew. */
 static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
 {
