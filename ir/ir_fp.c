@@ -152,6 +152,11 @@ static inline uint64_t fp_leave(uint32_t saved)
 {
     uint32_t m = mxcsr_read();
     if (m != saved) mxcsr_write(saved);
+    return ir_fp_flags_of_mxcsr(m);
+}
+
+uint64_t ir_fp_flags_of_mxcsr(uint32_t m)
+{
     uint64_t f = 0;
     if (m & 0x01) f |= IR_FPF_NV;
     if (m & 0x04) f |= IR_FPF_DZ;
@@ -159,6 +164,24 @@ static inline uint64_t fp_leave(uint32_t saved)
     if (m & 0x10) f |= IR_FPF_UF;
     if (m & 0x20) f |= IR_FPF_NX;
     return f;
+}
+
+uint64_t ir_fp_host_flags(void) { return ir_fp_flags_of_mxcsr(mxcsr_read()); }
+
+void ir_fp_set_host_flags(uint64_t fflags)
+{
+    uint32_t m = mxcsr_read();
+    if (ir_fp_flags_of_mxcsr(m) & ~fflags)
+        mxcsr_write(m & ~(uint32_t)MXCSR_FLAGS);
+}
+
+uint64_t ir_fp_take_host_flags(void)
+{
+    uint32_t m = mxcsr_read();
+    if (!(m & MXCSR_FLAGS))
+        return 0;
+    mxcsr_write(m & ~(uint32_t)MXCSR_FLAGS); /* ldmxcsr is slow: only when needed */
+    return ir_fp_flags_of_mxcsr(m);
 }
 
 /* ---- integer rounding ---- */

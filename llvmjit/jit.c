@@ -10,6 +10,9 @@
  *     NEXT  ─► next pc compiled? enter it (fill the jump cache) : return
  *     HOT   ─► tier-1 entry reached hot2: request a region, re-enter
  *     SYSCALL / TRAP / FLUSH ─► return to the dispatcher
+ *   Units leave the IEEE flags of their host FP instructions in the MXCSR
+ *   (jit_lift_fp.c): jit_enter starts with them clear, and they are OR-ed
+ *   into the state's fp_flags whenever the code returns.
  *
  * Several guest threads: each has a jit_thread.  Running code takes no
  * lock; profiling takes jit.prof_mu only on its slow path (a new cell, a
@@ -30,6 +33,7 @@
 
 #include <llvm-c/Orc.h>
 
+#include "ir/ir_fp.h"
 #include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_session.h"
 
@@ -402,9 +406,11 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
         jit_jc_entry *e = &t->jcache[(h->pc >> 1) & (JIT_JC_SIZE - 1)];
         e->pc = h->pc;
         e->cell = c;
+        ir_fp_take_host_flags(); /* whatever liftvm's own code raised */
         t->in_code = true;
         uint64_t r = j->enter(state, &t->ctx, code);
         t->in_code = false;
+        h->fp_flags |= ir_fp_take_host_flags();
         if (r <= JIT_X_HOT)
             t->st.exits[r]++;
         switch (r) {
@@ -458,12 +464,14 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
     return true;
 }
 
-bool jit_thread_left_code(jit_thread *t)
+bool jit_thread_left_code(jit_thread *t, void *state, uint32_t fault_mxcsr)
 {
     bool was = t->in_code;
     t->in_code = false;
-    if (was)
+    if (was) {
         t->st.fault_rollbacks++;
+        ((ir_state_head *)state)->fp_flags |= ir_fp_flags_of_mxcsr(fault_mxcsr);
+    }
     return was;
 }
 
@@ -617,7 +625,9 @@ ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem)
     static _Thread_local jit_jc_entry empty[JIT_JC_SIZE];
     static const _Atomic uint32_t never;
     jit_ctx ctx = {.mem_base = mem->base, .jcache = empty, .irq = &never};
+    ir_fp_take_host_flags();
     uint64_t r = u->enter(state, &ctx, u->code);
+    ((ir_state_head *)state)->fp_flags |= ir_fp_take_host_flags();
     switch (r) {
     case JIT_X_NEXT: return (ir_exit){.kind = IR_EXIT_NEXT};
     case JIT_X_SYSCALL: return (ir_exit){.kind = IR_EXIT_SYSCALL};

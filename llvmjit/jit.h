@@ -116,8 +116,12 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex);
  * code?  Then the state holds the unit's last checkpoint, not the faulting
  * instruction's (units write the state back only before guest stores and
  * at exits), and the caller must interpret from there: the interpreter
- * repeats the loads since and faults precisely.  Clears the mark. */
-bool jit_thread_left_code(jit_thread *t);
+ * repeats the loads since and faults precisely.  Clears the mark.  Then
+ * also ORs the IEEE flags in fault_mxcsr (the host MXCSR the fault's
+ * ucontext saved: compiled code accrues guest FP flags there) into the
+ * state's fp_flags; the redo raises those of the ops since the checkpoint
+ * again, and flags are sticky. */
+bool jit_thread_left_code(jit_thread *t, void *state, uint32_t fault_mxcsr);
 
 /* After the interpreter ran b ending with ex: profiles it, and in auto mode
  * enqueues a tier-1 compile when the block becomes hot. */

@@ -44,6 +44,8 @@ const jit_helper_sym jit_helper_syms[] = {
     {"ir_fp_class32", (void *)ir_fp_class32},
     {"ir_fp_class64", (void *)ir_fp_class64},
     {"ir_fp_convert", (void *)ir_fp_convert},
+    {"ir_fp_host_flags", (void *)ir_fp_host_flags},
+    {"ir_fp_set_host_flags", (void *)ir_fp_set_host_flags},
     /* libm, for FP fast paths on hosts without FMA or SSE4.1 instructions */
     {"fma", (void *)fma},
     {"fmaf", (void *)fmaf},

@@ -144,6 +144,8 @@ void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
 {
     LLVMBuildStore(L->B, v, L->slot[s]);
     bit_set(L->dirty, s);
+    L->slot_val[s] = v;
+    L->slot_raw[s] = NULL;
 }
 
 /* A checkpoint: volatile stores of the changed slots, the state the
@@ -660,6 +662,69 @@ static LLVMValueRef lift_alu(lift *L, const ir_insn *in)
 
 /* ---- one instruction ---- */
 
+/* fflags inside a unit are the fp_flags slot OR the flags in the host's
+ * MXCSR (jit_lift_fp.c).  host_fflags reads the MXCSR with an inline
+ * stmxcsr that declares it clobbers the MXCSR: LLVM then keeps the
+ * constrained FP ops (which use it) on their side, without the spills of
+ * every XMM register a call would cost. */
+static LLVMValueRef host_fflags(lift *L)
+{
+    /* MXCSR bits IE DE ZE OE UE PE → RISC-V NV . DZ OF UF NX */
+    static const uint8_t map[64] = {
+#define M(m) (((m) & 1 ? 0x10 : 0) | ((m) & 4 ? 0x08 : 0) | ((m) & 8 ? 0x04 : 0) | \
+              ((m) & 16 ? 0x02 : 0) | ((m) & 32 ? 0x01 : 0))
+#define M4(m) M(m), M(m + 1), M(m + 2), M(m + 3)
+#define M16(m) M4(m), M4(m + 4), M4(m + 8), M4(m + 12)
+        M16(0), M16(16), M16(32), M16(48)
+#undef M16
+#undef M4
+#undef M
+    };
+    if (!L->fflags_map) {
+        LLVMValueRef v[64];
+        for (int i = 0; i < 64; i++)
+            v[i] = LLVMConstInt(L->i8, map[i], 0);
+        LLVMValueRef tbl = LLVMConstArray(L->i8, v, 64);
+        L->fflags_map = LLVMAddGlobal(L->M, LLVMTypeOf(tbl), "");
+        LLVMSetInitializer(L->fflags_map, tbl);
+        LLVMSetGlobalConstant(L->fflags_map, 1);
+        LLVMSetLinkage(L->fflags_map, LLVMPrivateLinkage);
+    }
+    LLVMTypeRef aty = LLVMFunctionType(LLVMVoidTypeInContext(L->C), &L->ptr, 1, 0);
+    char text[] = "stmxcsr $0", cons[] = "=*m,~{mxcsr},~{memory}";
+    LLVMValueRef stmxcsr = LLVMGetInlineAsm(aty, text, strlen(text), cons, strlen(cons), 1, 0,
+                                            LLVMInlineAsmDialectATT, 0);
+    LLVMValueRef call = jl_call(L, aty, stmxcsr, &L->fpf, 1);
+    unsigned et = LLVMGetEnumAttributeKindForName("elementtype", 11);
+    LLVMAddCallSiteAttribute(call, 1, LLVMCreateTypeAttribute(L->C, et, L->i32));
+    LLVMValueRef m = LLVMBuildLoad2(L->B, L->i32, L->fpf, "");
+    LLVMValueRef idx[2] = {jl_c64(L, 0), LLVMBuildZExt(L->B, LLVMBuildAnd(L->B, m, jl_c32(L, 63), ""),
+                                                       L->i64, "")};
+    LLVMTypeRef tty = LLVMArrayType(L->i8, 64);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(L->B, tty, L->fflags_map, idx, 2, "");
+    return LLVMBuildZExt(L->B, LLVMBuildLoad2(L->B, L->i8, p, ""), L->i64, "");
+}
+
+static LLVMValueRef get_fflags(lift *L)
+{
+    return LLVMBuildOr(L->B, jl_slot_get(L, SLOT_OF(fp_flags)), host_fflags(L), "");
+}
+
+/* fflags = v: the MXCSR's flags must go unless all are in v (a guest
+ * restoring the fflags it read keeps them all), which the cold helper does. */
+static void put_fflags(lift *L, LLVMValueRef v)
+{
+    LLVMValueRef extra = LLVMBuildAnd(L->B, host_fflags(L), LLVMBuildNot(L->B, v, ""), "");
+    LLVMBasicBlockRef drop = new_bb(L, "fflags.drop"), done = new_bb(L, "fflags.set");
+    cond_br_cold(L, LLVMBuildICmp(L->B, LLVMIntNE, extra, jl_c64(L, 0), ""), drop, done);
+    LLVMPositionBuilderAtEnd(L->B, drop);
+    LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(L->C), &L->i64, 1, 0);
+    jl_call(L, fty, jl_helper(L, "ir_fp_set_host_flags", fty), &v, 1);
+    LLVMBuildBr(L->B, done);
+    LLVMPositionBuilderAtEnd(L->B, done);
+    jl_slot_put(L, SLOT_OF(fp_flags), v);
+}
+
 /* Lifts in; returns true when it ended the block (unconditional exit). */
 static bool lift_insn(lift *L, const ir_insn *in)
 {
@@ -668,12 +733,26 @@ static bool lift_insn(lift *L, const ir_insn *in)
     switch ((ir_op)in->op) {
     case IR_CONST: d = jl_c64(L, (uint64_t)in->imm); break;
     case IR_GET:
-        if (slot_of(L, in->imm, &s))
+        if (!slot_of(L, in->imm, &s))
+            break;
+        if (s == SLOT_OF(fp_flags)) {
+            d = get_fflags(L);
+        } else if (L->slot_val[s]) { /* put earlier in this block: that value, */
+            d = L->slot_val[s];
+            L->raw[in->d] = L->slot_raw[s]; /* and its raw form for FP ops */
+        } else {
             d = jl_slot_get(L, s);
+        }
         break;
     case IR_PUT:
-        if (slot_of(L, in->imm, &s))
-            jl_slot_put(L, s, L->t[in->a]);
+        if (slot_of(L, in->imm, &s)) {
+            if (s == SLOT_OF(fp_flags)) {
+                put_fflags(L, L->t[in->a]);
+            } else {
+                jl_slot_put(L, s, L->t[in->a]);
+                L->slot_raw[s] = L->raw[in->a];
+            }
+        }
         return false;
     case IR_INSN:
         L->insn_no++;
@@ -730,6 +809,11 @@ static bool lift_insn(lift *L, const ir_insn *in)
         break;
     default:
         if (in->op >= IR_FADD32 && in->op < IR_OP_COUNT) {
+            /* fp_flags counts as changed, as walk_block assumes, even when
+             * the op's flags are all in the MXCSR: the dirty sets decide
+             * where checkpoints go and must agree */
+            if (ir_op_table[in->op].flags & IR_F_FPF)
+                bit_set(L->dirty, SLOT_OF(fp_flags));
             jl_lift_fp(L, in); /* sets its destination temp itself */
             return false;
         }
@@ -829,8 +913,11 @@ static void scan_slots(lift *L, bool *used, bool *fp_helpers)
                 return;
             }
             unsigned flags = ir_op_table[x->op].flags;
-            if ((x->op == IR_GET || x->op == IR_PUT) && slot_of(L, x->imm, &s))
+            if ((x->op == IR_GET || x->op == IR_PUT) && slot_of(L, x->imm, &s)) {
                 used[s] = true;
+                if (s == SLOT_OF(fp_flags))
+                    *fp_helpers = true; /* host_fflags needs the fpf slot */
+            }
             if (flags & IR_F_FPF) {
                 used[SLOT_OF(fp_flags)] = true;
                 *fp_helpers = true;
@@ -850,6 +937,10 @@ static void set_fn_attrs(lift *L, LLVMValueRef fn)
     LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(L->C, noalias, 0));
     LLVMAddAttributeAtIndex(fn, 2, LLVMCreateEnumAttribute(L->C, noalias, 0));
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->C, nounwind, 0));
+    /* FP ops are constrained intrinsics whose flags the guest sees
+     * (jit_lift_fp.c) */
+    unsigned strictfp = LLVMGetEnumAttributeKindForName("strictfp", 8);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->C, strictfp, 0));
     /* No frame pointer: rbp is one more register for guest values (perf
      * names translated code through the perf map or jitdump instead). */
 }
@@ -935,8 +1026,19 @@ static void lift_block(lift *L, uint32_t bi)
         return;
     }
     L->t = t;
-    for (uint32_t i = 0; i <= b->n_temps; i++)
+    LLVMValueRef *raw = realloc(L->raw, ((size_t)b->n_temps + 1) * sizeof *raw);
+    if (!raw) {
+        fail(L, "out of memory");
+        return;
+    }
+    L->raw = raw;
+    for (uint32_t i = 0; i <= b->n_temps; i++) {
         t[i] = jl_c64(L, 0); /* temp 0 (none) reads as 0, as in the interpreter */
+        raw[i] = NULL;
+    }
+    /* Values put in other blocks do not dominate this one. */
+    memset(L->slot_val, 0, L->nslots * sizeof *L->slot_val);
+    memset(L->slot_raw, 0, L->nslots * sizeof *L->slot_raw);
     uint32_t is = SLOT_OF(instret);
     jl_slot_put(L, is, LLVMBuildAdd(L->B, jl_slot_get(L, is), jl_c64(L, b->n_guest), ""));
     L->cur_guest = b->n_guest;
@@ -1029,12 +1131,15 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
     L.nwords = (L.nslots + 63) / 64;
     bool *used = calloc(L.nslots, sizeof *used);
     L.slot = calloc(L.nslots, sizeof *L.slot);
+    L.slot_val = calloc(L.nslots, sizeof *L.slot_val);
+    L.slot_raw = calloc(L.nslots, sizeof *L.slot_raw);
     L.dirty = calloc(L.nwords, sizeof *L.dirty);
     uint64_t *scratch = calloc(L.nwords, sizeof *scratch);
     L.dirty_in = calloc((size_t)in->n_blocks * L.nwords, sizeof *L.dirty_in);
     L.bbs = calloc(in->n_blocks, sizeof *L.bbs);
     bool fp_helpers = false;
-    if (!used || !L.slot || !L.dirty || !scratch || !L.dirty_in || !L.bbs) {
+    if (!used || !L.slot || !L.slot_val || !L.slot_raw || !L.dirty || !scratch || !L.dirty_in ||
+        !L.bbs) {
         fail(&L, "out of memory");
         goto out;
     }
@@ -1073,6 +1178,9 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
 out:
     free(used);
     free(L.slot);
+    free(L.slot_val);
+    free(L.slot_raw);
+    free(L.raw);
     free(L.dirty);
     free(scratch);
     free(L.dirty_in);

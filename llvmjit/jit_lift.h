@@ -78,10 +78,15 @@ typedef struct lift {
     uint64_t *dirty_in;   /* n_blocks × nwords: dirty on entry to each block */
     LLVMBasicBlockRef *bbs;
     LLVMValueRef *t;      /* temps of the current block */
+    LLVMValueRef *raw;    /* per temp: its FP value as the host computed it (a NaN
+                             not yet canonical: fine for further FP ops), or NULL */
+    LLVMValueRef *slot_val; /* per slot: the value last put in the current block, */
+    LLVMValueRef *slot_raw; /* and its raw FP form; NULL when unknown */
     uint32_t cur;         /* current block */
     uint32_t cur_guest;   /* its guest instructions */
     uint32_t insn_no;     /* INSN ops lifted so far in it */
-    LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers */
+    LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers, stmxcsr's target */
+    LLVMValueRef fflags_map; /* i8[64]: MXCSR flag bits → fflags bits, once used */
     LLVMValueRef cold_w;  /* !prof branch weights: the true side is unlikely */
     LLVMValueRef likely_w; /* !prof branch weights: the true side is likely */
     unsigned prof_kind;

@@ -2,24 +2,27 @@
  * jit_lift_fp.c — IR → LLVM IR for the floating-point ops.
  *
  *   rounding mode static RNE, or dynamic and frm = RNE at run time
- *     ─► fast path: the host op, then exact checks in software:
- *          result finite, normal (not tiny), not NaN, no division by zero
- *          ─► inexact from an exact error term (TwoSum for add/sub, an FMA
- *             residual for mul/div/sqrt, binary32 ops in binary64 where
- *             products are exact), the only flag such a result can raise
- *   anything else (other modes, NaN, infinities, overflow, tiny results)
- *     ─► slow path: the interpreter's own IEEE helper (ir/ir_fp.h)
+ *     ─► fast path: the host SSE instruction, as a constrained intrinsic
+ *        (fpexcept.strict), NaN results made canonical.  Its IEEE flags
+ *        accrue in the host's MXCSR, which equal RISC-V's (see
+ *        build_fast); jit.c clears them before entering compiled code and
+ *        ORs them into the state's fp_flags whenever it returns; a unit
+ *        reading fflags/fcsr ORs them in, one writing them drops them
+ *        (ir_fp_host_flags, ir_fp_set_host_flags).  Compares, min/max (integer code) and
+ *        conversions to integers (range checks) have fast paths that fall
+ *        back to the helper for NaNs or out-of-range values.
+ *   anything else (other modes; FMA on hosts without it; FCLASS)
+ *     ─► slow path: the interpreter's own IEEE helper (ir/ir_fp.h), whose
+ *        flags come back through a stack slot and are OR-ed into the
+ *        fp_flags slot (an SSA value).  The helpers save and restore the
+ *        MXCSR, so flags accrued there survive them.
  *
- * So results and accrued flags equal ir_interp_run's by construction on the
- * slow path and by the exactness arguments below on the fast one.  Flags
- * come back from helpers through a stack slot and are OR-ed into the
- * fp_flags state slot, which stays an SSA value: helpers never see the
- * guest state, so no sync is needed around them.  A dynamic rounding mode
- * is checked first (frm > 4 traps as illegal, like ir_interp_run).
- * Compares, min/max and conversions have fast paths too; FMA and FCLASS
- * always call the helper.
+ * Every FP instruction in a unit is constrained (the unit is strictfp), so
+ * LLVM cannot fold, speculate, duplicate or drop one: the MXCSR sees
+ * exactly the guest's operations, plus quiet compares on values that are
+ * not signalling NaNs, which raise nothing.  A dynamic rounding mode is
+ * checked first (frm > 4 traps as illegal, like ir_interp_run).
  */
-#include <math.h>
 #include <string.h>
 
 #include "llvmjit/jit_lift.h"
@@ -87,6 +90,11 @@ static LLVMValueRef helper_call(lift *L, const ir_insn *in, LLVMValueRef rm, LLV
         ty[0] = L->i64, ty[1] = L->i32;
         a[0] = x, a[1] = rm;
         return call_raw(L, in->op == IR_FSQRT32 ? "ir_fp_sqrt32" : "ir_fp_sqrt64", ty, a, 2, flags);
+    case IR_FMADD32: case IR_FMSUB32: case IR_FNMSUB32: case IR_FNMADD32:
+    case IR_FMADD64: case IR_FMSUB64: case IR_FNMSUB64: case IR_FNMADD64:
+        ty[0] = L->i32, ty[1] = ty[2] = ty[3] = L->i64, ty[4] = L->i32;
+        a[0] = op, a[1] = x, a[2] = y, a[3] = L->t[in->c], a[4] = rm;
+        return call_raw(L, "ir_fp_fma", ty, a, 5, flags);
     case IR_FMIN32: case IR_FMAX32: case IR_FMIN64: case IR_FMAX64:
         ty[0] = L->i32, ty[1] = ty[2] = L->i64;
         a[0] = op, a[1] = x, a[2] = y;
@@ -120,150 +128,142 @@ static LLVMValueRef bits32(lift *L, LLVMValueRef v)
     return LLVMBuildZExt(L->B, LLVMBuildBitCast(L->B, v, L->i32, ""), L->i64, "");
 }
 
-static LLVMValueRef fp_intrinsic(lift *L, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
-                                 unsigned n)
-{
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(L->M, id, &ty, 1);
-    return jl_call(L, LLVMIntrinsicGetType(L->C, id, &ty, 1), fn, args, n);
-}
-
-static LLVMValueRef fabs_(lift *L, LLVMValueRef v)
-{
-    return fp_intrinsic(L, "llvm.fabs", LLVMTypeOf(v), &v, 1);
-}
-
-static LLVMValueRef fcmp(lift *L, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b)
-{
-    return LLVMBuildFCmp(L->B, p, a, b, "");
-}
-
 static LLVMValueRef and_(lift *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildAnd(L->B, a, b, ""); }
-static LLVMValueRef or_(lift *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildOr(L->B, a, b, ""); }
 
-/* lo <= |v| < +inf (false for NaN). */
-static LLVMValueRef in_range(lift *L, LLVMValueRef v, double lo)
+static LLVMValueRef md_string(lift *L, const char *s)
 {
-    LLVMTypeRef t = LLVMTypeOf(v);
-    LLVMValueRef a = fabs_(L, v);
-    return and_(L, fcmp(L, LLVMRealOGE, a, cf(t, lo)), fcmp(L, LLVMRealOLT, a, cf(t, INFINITY)));
+    return LLVMMetadataAsValue(L->C, LLVMMDStringInContext2(L->C, s, strlen(s)));
 }
 
-/* A fast path's outcome: usable when ok; d the result bits, nx inexact. */
+/* llvm.experimental.constrained.<op>(args..., [round.tonearest,]
+ * fpexcept.strict): the host instruction, which raises its IEEE flags in
+ * the MXCSR; LLVM neither folds, speculates, drops nor reorders it.  ovl:
+ * the intrinsic's overload types (result, then source for conversions);
+ * rounding: whether it takes a rounding-mode argument (always RNE, the
+ * host's mode while units run). */
+static LLVMValueRef strict(lift *L, const char *op, LLVMTypeRef *ovl, unsigned novl,
+                           LLVMValueRef *args, unsigned n, bool rounding)
+{
+    char name[64];
+    snprintf(name, sizeof name, "llvm.experimental.constrained.%s", op);
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMValueRef a[5];
+    memcpy(a, args, n * sizeof *a);
+    if (rounding)
+        a[n++] = md_string(L, "round.tonearest");
+    a[n++] = md_string(L, "fpexcept.strict");
+    LLVMValueRef call = jl_call(L, LLVMIntrinsicGetType(L->C, id, ovl, novl),
+                                LLVMGetIntrinsicDeclaration(L->M, id, ovl, novl), a, n);
+    unsigned strictfp = LLVMGetEnumAttributeKindForName("strictfp", 8);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(L->C, strictfp, 0));
+    return call;
+}
+
+/* An arithmetic op on values of type t (result type t). */
+static LLVMValueRef strict_op(lift *L, const char *op, LLVMValueRef *args, unsigned n)
+{
+    LLVMTypeRef t = LLVMTypeOf(args[0]);
+    return strict(L, op, &t, 1, args, n, true);
+}
+
+/* A compare: fcmp (quiet: raises invalid only for a signalling NaN, like
+ * feq) or fcmps (signalling: for any NaN, like flt and fle). */
+static LLVMValueRef strict_cmp(lift *L, const char *kind, const char *pred, LLVMValueRef a,
+                               LLVMValueRef b)
+{
+    LLVMTypeRef t = LLVMTypeOf(a);
+    LLVMValueRef args[3] = {a, b, md_string(L, pred)};
+    return strict(L, kind, &t, 1, args, 3, false);
+}
+
+/* A conversion from value x to type to. */
+static LLVMValueRef strict_cvt(lift *L, const char *op, LLVMTypeRef to, LLVMValueRef x,
+                               bool rounding)
+{
+    LLVMTypeRef ovl[2] = {to, LLVMTypeOf(x)};
+    return strict(L, op, ovl, 2, &x, 1, rounding);
+}
+
+/* Is the binary32 (low half) or binary64 pattern x a NaN?  Integer code:
+ * it raises nothing. */
+static LLVMValueRef is_nan_bits(lift *L, LLVMValueRef x, bool is32)
+{
+    uint64_t abs = is32 ? 0x7fffffffu : UINT64_C(0x7fffffffffffffff);
+    uint64_t inf = is32 ? 0x7f800000u : UINT64_C(0x7ff0000000000000);
+    return LLVMBuildICmp(L->B, LLVMIntUGT, and_(L, x, jl_c64(L, abs)), jl_c64(L, inf), "");
+}
+
+/* The bits of host result r with any NaN made the canonical one (x86
+ * propagates payloads and makes the "default" NaN negative; RISC-V never
+ * does either).  r comes from a host op, so it is never signalling: the
+ * compare raises nothing wherever LLVM puts it, and a plain fcmp lets it
+ * pick the cheapest form (a mask compare, not ucomisd and setp). */
+static LLVMValueRef canonical(lift *L, LLVMValueRef r)
+{
+    bool is32 = LLVMTypeOf(r) == f32t(L);
+    LLVMTypeRef it = is32 ? L->i32 : L->i64;
+    LLVMValueRef canon = LLVMConstBitCast(
+        LLVMConstInt(it, is32 ? IR_FP_CANON_NAN32 : IR_FP_CANON_NAN64, 0), LLVMTypeOf(r));
+    LLVMValueRef nan = LLVMBuildFCmp(L->B, LLVMRealUNO, r, r, "");
+    LLVMValueRef v = LLVMBuildSelect(L->B, nan, canon, r, "");
+    return is32 ? bits32(L, v) : bits64(L, v);
+}
+
+static LLVMValueRef yes(lift *L) { return LLVMConstInt(L->i1, 1, 0); }
+static LLVMValueRef no(lift *L) { return LLVMConstInt(L->i1, 0, 0); }
+
+/* A fast path's outcome: usable when ok; d the result bits, nx an inexact
+ * flag found in software (the host's own flags are in the MXCSR); raw the
+ * host FP result before canonical(), or NULL. */
 typedef struct fast {
-    LLVMValueRef ok, d, nx;
+    LLVMValueRef ok, d, nx, raw;
 } fast;
 
-/* Smallest magnitude of a fast-path result or operand: far enough above
- * the subnormal range that results are not tiny and the error terms below
- * are exact (their lowest bit stays above 2^-1074 / 2^-149). */
-#define T64 0x1p-900
-#define T32 0x1p-125 /* binary32 results: not tiny (min normal is 2^-126) */
-
-/* binary64 a + b: TwoSum gives the exact error of the rounded sum; tiny
- * sums are exact (so never underflow), and a finite sum has finite
- * operands. */
-static fast add64(lift *L, LLVMValueRef a, LLVMValueRef b)
+/* Operand temp i as a binary32/64 value for a host FP op.  The raw form of
+ * an earlier result serves as well as its canonical bits: a host NaN is
+ * quiet, so either raises nothing and gives a NaN that canonical() fixes;
+ * using it keeps canonical() off the chain of dependent FP ops (and
+ * unused, unless the value reaches memory, the state or integer code). */
+static LLVMValueRef fp_arg(lift *L, uint32_t i, bool is32)
 {
-    LLVMBuilderRef B = L->B;
-    LLVMValueRef s = LLVMBuildFAdd(B, a, b, "");
-    LLVMValueRef bb = LLVMBuildFSub(B, s, a, "");
-    LLVMValueRef err = LLVMBuildFAdd(B, LLVMBuildFSub(B, a, LLVMBuildFSub(B, s, bb, ""), ""),
-                                     LLVMBuildFSub(B, b, bb, ""), "");
-    LLVMTypeRef t = LLVMTypeOf(a);
-    return (fast){in_range(L, s, 0.0), s, fcmp(L, LLVMRealUNE, err, cf(t, 0.0))};
+    LLVMValueRef r = L->raw[i];
+    if (r && LLVMTypeOf(r) == (is32 ? f32t(L) : f64t(L)))
+        return r;
+    return is32 ? as_f32(L, L->t[i]) : as_f64(L, L->t[i]);
 }
 
-static LLVMValueRef fma_(lift *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c)
+/* A result of the host op: canonical bits and the raw value. */
+static fast host_result(lift *L, LLVMValueRef r)
 {
-    LLVMValueRef args[3] = {a, b, c};
-    return fp_intrinsic(L, "llvm.fma", LLVMTypeOf(a), args, 3);
+    return (fast){yes(L), canonical(L, r), no(L), r};
 }
 
-/* binary64 a * b: the FMA residual a*b - p is exact when |p| >= T64. */
-static fast mul64(lift *L, LLVMValueRef a, LLVMValueRef b)
-{
-    LLVMValueRef p = LLVMBuildFMul(L->B, a, b, "");
-    LLVMValueRef err = fma_(L, a, b, LLVMBuildFNeg(L->B, p, ""));
-    /* an exact zero needs a zero operand (a zero p may be an underflow) */
-    LLVMValueRef zero = and_(L, fcmp(L, LLVMRealOEQ, p, cf(f64t(L), 0.0)),
-                             or_(L, fcmp(L, LLVMRealOEQ, a, cf(f64t(L), 0.0)),
-                                 fcmp(L, LLVMRealOEQ, b, cf(f64t(L), 0.0))));
-    return (fast){or_(L, in_range(L, p, T64), zero), p, fcmp(L, LLVMRealUNE, err, cf(f64t(L), 0.0))};
-}
 
-/* binary64 a / b: the remainder a - q*b (an FMA) is exact when a, b and q
- * are all at least T64; a zero dividend gives an exact zero. */
-static fast div64(lift *L, LLVMValueRef a, LLVMValueRef b)
+/* min/max of two non-NaN values by their bits: flipping the magnitude bits
+ * of negative values makes the patterns order like the values as signed
+ * integers, with -0 below +0 as RISC-V wants (fmin(-0, +0) = -0). */
+static LLVMValueRef minmax(lift *L, bool max, bool is32, LLVMValueRef a, LLVMValueRef b)
 {
-    LLVMValueRef q = LLVMBuildFDiv(L->B, a, b, "");
-    LLVMValueRef rem = fma_(L, LLVMBuildFNeg(L->B, q, ""), b, a);
-    LLVMValueRef big = and_(L, in_range(L, q, T64), and_(L, in_range(L, a, T64), in_range(L, b, T64)));
-    LLVMValueRef zero = and_(L, fcmp(L, LLVMRealOEQ, a, cf(f64t(L), 0.0)), in_range(L, b, T64));
-    return (fast){or_(L, big, zero), q, fcmp(L, LLVMRealUNE, rem, cf(f64t(L), 0.0))};
-}
-
-/* binary64 sqrt: the residual a - s*s is exact when a >= T64. */
-static fast sqrt64(lift *L, LLVMValueRef a)
-{
-    LLVMValueRef s = fp_intrinsic(L, "llvm.sqrt", f64t(L), &a, 1);
-    LLVMValueRef err = fma_(L, LLVMBuildFNeg(L->B, s, ""), s, a);
-    LLVMValueRef pos = and_(L, fcmp(L, LLVMRealOGE, a, cf(f64t(L), T64)),
-                            fcmp(L, LLVMRealOLT, a, cf(f64t(L), INFINITY)));
-    LLVMValueRef zero = fcmp(L, LLVMRealOEQ, a, cf(f64t(L), 0.0));
-    return (fast){or_(L, pos, zero), s, fcmp(L, LLVMRealUNE, err, cf(f64t(L), 0.0))};
-}
-
-/* binary32 *, /, sqrt through binary64: the binary64 product of two
- * binary32 values is exact, and binary64 has more than 2*24+2 bits, so
- * rounding a binary64 quotient or root to binary32 is correctly rounded
- * (no double-rounding error); inexactness is checked exactly in binary64. */
-static fast mul32(lift *L, LLVMValueRef a, LLVMValueRef b)
-{
-    LLVMValueRef ad = LLVMBuildFPExt(L->B, a, f64t(L), ""), bd = LLVMBuildFPExt(L->B, b, f64t(L), "");
-    LLVMValueRef pd = LLVMBuildFMul(L->B, ad, bd, "");
-    LLVMValueRef r = LLVMBuildFPTrunc(L->B, pd, f32t(L), "");
-    LLVMValueRef back = LLVMBuildFPExt(L->B, r, f64t(L), "");
-    LLVMValueRef zero = fcmp(L, LLVMRealOEQ, pd, cf(f64t(L), 0.0));
-    return (fast){or_(L, in_range(L, r, T32), zero), r, fcmp(L, LLVMRealUNE, back, pd)};
-}
-
-static fast div32(lift *L, LLVMValueRef a, LLVMValueRef b)
-{
-    LLVMValueRef ad = LLVMBuildFPExt(L->B, a, f64t(L), ""), bd = LLVMBuildFPExt(L->B, b, f64t(L), "");
-    LLVMValueRef r = LLVMBuildFPTrunc(L->B, LLVMBuildFDiv(L->B, ad, bd, ""), f32t(L), "");
-    LLVMValueRef back = LLVMBuildFMul(L->B, LLVMBuildFPExt(L->B, r, f64t(L), ""), bd, "");
-    LLVMValueRef zero = and_(L, fcmp(L, LLVMRealOEQ, ad, cf(f64t(L), 0.0)), in_range(L, bd, 0x1p-149));
-    return (fast){or_(L, in_range(L, r, T32), zero), r, fcmp(L, LLVMRealUNE, back, ad)};
-}
-
-static fast sqrt32(lift *L, LLVMValueRef a)
-{
-    LLVMValueRef ad = LLVMBuildFPExt(L->B, a, f64t(L), "");
-    LLVMValueRef r = LLVMBuildFPTrunc(L->B, fp_intrinsic(L, "llvm.sqrt", f64t(L), &ad, 1), f32t(L), "");
-    LLVMValueRef rd = LLVMBuildFPExt(L->B, r, f64t(L), "");
-    LLVMValueRef pos = and_(L, fcmp(L, LLVMRealOGT, ad, cf(f64t(L), 0.0)),
-                            fcmp(L, LLVMRealOLT, ad, cf(f64t(L), INFINITY)));
-    LLVMValueRef zero = fcmp(L, LLVMRealOEQ, ad, cf(f64t(L), 0.0));
-    return (fast){or_(L, pos, zero), r, fcmp(L, LLVMRealUNE, LLVMBuildFMul(L->B, rd, rd, ""), ad)};
-}
-
-/* min/max of two non-NaN values: equal values (only ±0 differ in bits)
- * combine their bits: OR makes min(-0, +0) = -0, AND max = +0. */
-static LLVMValueRef minmax(lift *L, bool max, LLVMValueRef a, LLVMValueRef b, LLVMValueRef ab,
-                           LLVMValueRef bb)
-{
-    LLVMValueRef first = fcmp(L, max ? LLVMRealOGT : LLVMRealOLT, a, b);
-    LLVMValueRef eq = fcmp(L, LLVMRealOEQ, a, b);
-    LLVMValueRef same = max ? and_(L, ab, bb) : or_(L, ab, bb);
-    return LLVMBuildSelect(L->B, first, ab, LLVMBuildSelect(L->B, eq, same, bb, ""), "");
+    LLVMTypeRef it = is32 ? L->i32 : L->i64;
+    LLVMValueRef k[2], v[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        LLVMValueRef x = is32 ? LLVMBuildTrunc(L->B, v[i], it, "") : v[i];
+        LLVMValueRef sign = LLVMBuildAShr(L->B, x, LLVMConstInt(it, is32 ? 31 : 63, 0), "");
+        k[i] = LLVMBuildXor(L->B, x, LLVMBuildLShr(L->B, sign, LLVMConstInt(it, 1, 0), ""), "");
+    }
+    LLVMValueRef first = LLVMBuildICmp(L->B, max ? LLVMIntSGT : LLVMIntSLT, k[0], k[1], "");
+    return LLVMBuildSelect(L->B, first, a, b, "");
 }
 
 /* float → integer: t = x rounded to an integer (RTZ: trunc, RNE:
- * roundeven), exact in range [lo, hi]; inexact iff t != x. */
+ * roundeven; neither raises inexact), exact in range [lo, hi]; inexact iff
+ * t != x.  Quiet compares: for NaNs (the slow path's case) at most invalid
+ * is raised, which the guest op raises too. */
 static fast to_int(lift *L, ir_op op, LLVMValueRef x, bool rtz)
 {
-    LLVMValueRef t = fp_intrinsic(L, rtz ? "llvm.trunc" : "llvm.roundeven", f64t(L), &x, 1);
+    LLVMTypeRef f64 = f64t(L);
+    LLVMValueRef t = strict(L, rtz ? "trunc" : "roundeven", &f64, 1, &x, 1, false);
     double lo, hi;
     bool sign = true, wide = false;
     switch (op) {
@@ -273,104 +273,117 @@ static fast to_int(lift *L, ir_op op, LLVMValueRef x, bool rtz)
     default: lo = 0.0, hi = 0x1p64, sign = false, wide = true; break;
     }
     /* wide: hi itself is out of range (< hi); narrow: <= hi */
-    LLVMValueRef ok = and_(L, fcmp(L, LLVMRealOGE, t, cf(f64t(L), lo)),
-                           fcmp(L, wide ? LLVMRealOLT : LLVMRealOLE, t, cf(f64t(L), hi)));
-    /* out-of-range t would make fptoXi poison: convert a safe value then */
-    LLVMValueRef safe = LLVMBuildSelect(L->B, ok, t, cf(f64t(L), 0.0), "");
+    LLVMValueRef ok = and_(L, strict_cmp(L, "fcmp", "oge", t, cf(f64, lo)),
+                           strict_cmp(L, "fcmp", wide ? "olt" : "ole", t, cf(f64, hi)));
+    /* out-of-range t would give the host's "integer indefinite": convert a
+     * safe (exact) value then */
+    LLVMValueRef safe = LLVMBuildSelect(L->B, ok, t, cf(f64, 0.0), "");
+    const char *cvt = sign ? "fptosi" : "fptoui";
     LLVMValueRef d;
     if (wide) {
-        d = sign ? LLVMBuildFPToSI(L->B, safe, L->i64, "") : LLVMBuildFPToUI(L->B, safe, L->i64, "");
+        d = strict_cvt(L, cvt, L->i64, safe, false);
     } else {
-        d = sign ? LLVMBuildFPToSI(L->B, safe, L->i32, "") : LLVMBuildFPToUI(L->B, safe, L->i32, "");
+        d = strict_cvt(L, cvt, L->i32, safe, false);
         d = LLVMBuildSExt(L->B, d, L->i64, ""); /* the IR's s32() of the 32-bit result */
     }
-    return (fast){ok, d, fcmp(L, LLVMRealUNE, t, x)};
+    return (fast){ok, d, strict_cmp(L, "fcmp", "une", t, x), NULL};
 }
 
-/* integer → float in RNE: inexact iff converting back differs; a result
- * at 2^63 (signed) or 2^64 (unsigned) is out of range of the way back and
- * always inexact. */
+/* integer → float in RNE: the host conversion raises inexact itself. */
 static fast from_int(lift *L, ir_op op, LLVMValueRef x)
 {
     bool to32 = op <= IR_FCVT_F32_LU;
-    LLVMTypeRef ft = to32 ? f32t(L) : f64t(L);
     bool sign = op == IR_FCVT_F32_W || op == IR_FCVT_F32_L || op == IR_FCVT_F64_W || op == IR_FCVT_F64_L;
     bool word = op == IR_FCVT_F32_W || op == IR_FCVT_F32_WU || op == IR_FCVT_F64_W || op == IR_FCVT_F64_WU;
     LLVMValueRef v = x;
     if (word) /* s32(a) or u32(a) */
         v = sign ? LLVMBuildSExt(L->B, LLVMBuildTrunc(L->B, x, L->i32, ""), L->i64, "")
                  : LLVMBuildAnd(L->B, x, jl_c64(L, 0xffffffffu), "");
-    LLVMValueRef r = sign ? LLVMBuildSIToFP(L->B, v, ft, "") : LLVMBuildUIToFP(L->B, v, ft, "");
-    LLVMValueRef rd = to32 ? LLVMBuildFPExt(L->B, r, f64t(L), "") : r;
-    LLVMValueRef big = fcmp(L, LLVMRealOGE, rd, cf(f64t(L), sign ? 0x1p63 : 0x1p64));
-    LLVMValueRef safe = LLVMBuildSelect(L->B, big, cf(f64t(L), 0.0), rd, "");
-    LLVMValueRef back = sign ? LLVMBuildFPToSI(L->B, safe, L->i64, "") : LLVMBuildFPToUI(L->B, safe, L->i64, "");
-    LLVMValueRef nx = or_(L, big, LLVMBuildICmp(L->B, LLVMIntNE, back, v, ""));
-    return (fast){LLVMConstInt(L->i1, 1, 0), to32 ? bits32(L, r) : bits64(L, r), nx};
+    LLVMValueRef r = strict_cvt(L, sign ? "sitofp" : "uitofp", to32 ? f32t(L) : f64t(L), v, true);
+    return (fast){yes(L), to32 ? bits32(L, r) : bits64(L, r), no(L), r};
+}
+
+/* Host FMA instructions (else LLVM would call libm's fma). */
+static bool host_has_fma(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("fma");
 }
 
 /* Builds the fast path of in when there is one: returns false (emitting
  * nothing) otherwise.  rtz: the op's static mode is RTZ (conversions to
- * integers have an RTZ fast path; the rest need RNE). */
+ * integers have an RTZ fast path; the rest need RNE).
+ *
+ * Arithmetic, square root, FMA and the FP↔FP conversions are the host
+ * instruction in RNE: x86 SSE and RISC-V raise the same IEEE flags (both
+ * detect tininess after rounding, and with exceptions masked x86 raises
+ * underflow only for tiny inexact results), so the MXCSR accrues exactly
+ * the guest's flags; only NaN results differ (canonical()). */
 static bool build_fast(lift *L, const ir_insn *in, bool rtz, fast *f)
 {
     ir_op op = (ir_op)in->op;
-    LLVMValueRef x = L->t[in->a], y = L->t[in->b];
+    LLVMValueRef x = L->t[in->a], y = L->t[in->b], z = L->t[in->c];
     bool is32 = (op >= IR_FADD32 && op <= IR_FCLASS32);
+    static const char *const arith[] = {"fadd", "fsub", "fmul", "fdiv"};
     switch (op) {
-    case IR_FADD64: case IR_FSUB64:
-        *f = add64(L, as_f64(L, x), op == IR_FSUB64 ? LLVMBuildFNeg(L->B, as_f64(L, y), "") : as_f64(L, y));
-        f->d = bits64(L, f->d);
+    case IR_FADD32: case IR_FSUB32: case IR_FMUL32: case IR_FDIV32:
+    case IR_FADD64: case IR_FSUB64: case IR_FMUL64: case IR_FDIV64: {
+        LLVMValueRef ab[2] = {fp_arg(L, in->a, is32), fp_arg(L, in->b, is32)};
+        int k = op - (is32 ? IR_FADD32 : IR_FADD64);
+        *f = host_result(L, strict_op(L, arith[k], ab, 2));
         return true;
-    case IR_FADD32: case IR_FSUB32:
-        *f = add64(L, as_f32(L, x), op == IR_FSUB32 ? LLVMBuildFNeg(L->B, as_f32(L, y), "") : as_f32(L, y));
-        f->d = bits32(L, f->d);
+    }
+    case IR_FSQRT32: case IR_FSQRT64: {
+        LLVMValueRef a = fp_arg(L, in->a, is32);
+        *f = host_result(L, strict_op(L, "sqrt", &a, 1));
         return true;
-    case IR_FMUL64: *f = mul64(L, as_f64(L, x), as_f64(L, y)); f->d = bits64(L, f->d); return true;
-    case IR_FDIV64: *f = div64(L, as_f64(L, x), as_f64(L, y)); f->d = bits64(L, f->d); return true;
-    case IR_FSQRT64: *f = sqrt64(L, as_f64(L, x)); f->d = bits64(L, f->d); return true;
-    case IR_FMUL32: *f = mul32(L, as_f32(L, x), as_f32(L, y)); f->d = bits32(L, f->d); return true;
-    case IR_FDIV32: *f = div32(L, as_f32(L, x), as_f32(L, y)); f->d = bits32(L, f->d); return true;
-    case IR_FSQRT32: *f = sqrt32(L, as_f32(L, x)); f->d = bits32(L, f->d); return true;
+    }
+    case IR_FMADD32: case IR_FMSUB32: case IR_FNMSUB32: case IR_FNMADD32:
+    case IR_FMADD64: case IR_FMSUB64: case IR_FNMSUB64: case IR_FNMADD64: {
+        int k = op - (is32 ? IR_FMADD32 : IR_FMADD64); /* FMADD, FMSUB, FNMSUB, FNMADD */
+        LLVMValueRef a = fp_arg(L, in->a, is32), b = fp_arg(L, in->b, is32);
+        LLVMValueRef c = fp_arg(L, in->c, is32);
+        if (k >= 2) /* -(a*b) ± c: negating a negates the exact product */
+            a = LLVMBuildFNeg(L->B, a, "");
+        if (k == 1 || k == 3)
+            c = LLVMBuildFNeg(L->B, c, "");
+        LLVMValueRef abc[3] = {a, b, c};
+        /* RISC-V raises invalid for ∞ × 0 + qNaN; x86 need not: a NaN
+         * addend takes the helper */
+        *f = host_result(L, strict_op(L, "fma", abc, 3));
+        f->ok = LLVMBuildNot(L->B, is_nan_bits(L, z, is32), "");
+        return true;
+    }
     case IR_FEQ32: case IR_FLT32: case IR_FLE32:
     case IR_FEQ64: case IR_FLT64: case IR_FLE64: {
-        LLVMValueRef a = is32 ? as_f32(L, x) : as_f64(L, x), b = is32 ? as_f32(L, y) : as_f64(L, y);
-        LLVMRealPredicate p = (op == IR_FEQ32 || op == IR_FEQ64)   ? LLVMRealOEQ
-                              : (op == IR_FLT32 || op == IR_FLT64) ? LLVMRealOLT
-                                                                   : LLVMRealOLE;
-        *f = (fast){fcmp(L, LLVMRealORD, a, b), LLVMBuildZExt(L->B, fcmp(L, p, a, b), L->i64, ""),
-                    LLVMConstInt(L->i1, 0, 0)};
+        LLVMValueRef a = fp_arg(L, in->a, is32), b = fp_arg(L, in->b, is32);
+        LLVMValueRef r = op == IR_FEQ32 || op == IR_FEQ64   ? strict_cmp(L, "fcmp", "oeq", a, b)
+                         : op == IR_FLT32 || op == IR_FLT64 ? strict_cmp(L, "fcmps", "olt", a, b)
+                                                            : strict_cmp(L, "fcmps", "ole", a, b);
+        *f = (fast){yes(L), LLVMBuildZExt(L->B, r, L->i64, ""), no(L), NULL};
         return true;
     }
     case IR_FMIN32: case IR_FMAX32: case IR_FMIN64: case IR_FMAX64: {
-        LLVMValueRef a = is32 ? as_f32(L, x) : as_f64(L, x), b = is32 ? as_f32(L, y) : as_f64(L, y);
-        LLVMValueRef ab = is32 ? LLVMBuildAnd(L->B, x, jl_c64(L, 0xffffffffu), "") : x;
-        LLVMValueRef bb = is32 ? LLVMBuildAnd(L->B, y, jl_c64(L, 0xffffffffu), "") : y;
-        *f = (fast){fcmp(L, LLVMRealORD, a, b),
-                    minmax(L, op == IR_FMAX32 || op == IR_FMAX64, a, b, ab, bb),
-                    LLVMConstInt(L->i1, 0, 0)};
+        LLVMValueRef ab = is32 ? and_(L, x, jl_c64(L, 0xffffffffu)) : x;
+        LLVMValueRef bb = is32 ? and_(L, y, jl_c64(L, 0xffffffffu)) : y;
+        LLVMValueRef nan = LLVMBuildOr(L->B, is_nan_bits(L, ab, is32), is_nan_bits(L, bb, is32), "");
+        *f = (fast){LLVMBuildNot(L->B, nan, ""),
+                    minmax(L, op == IR_FMAX32 || op == IR_FMAX64, is32, ab, bb), no(L), NULL};
         return true;
     }
-    case IR_FCVT_F32_F64: {
-        LLVMValueRef a = as_f64(L, x);
-        LLVMValueRef r = LLVMBuildFPTrunc(L->B, a, f32t(L), "");
-        LLVMValueRef zero = fcmp(L, LLVMRealOEQ, a, cf(f64t(L), 0.0));
-        *f = (fast){or_(L, in_range(L, r, T32), zero), bits32(L, r),
-                    fcmp(L, LLVMRealUNE, LLVMBuildFPExt(L->B, r, f64t(L), ""), a)};
+    case IR_FCVT_F32_F64:
+        *f = host_result(L, strict_cvt(L, "fptrunc", f32t(L), fp_arg(L, in->a, false), true));
         return true;
-    }
-    case IR_FCVT_F64_F32: {
-        LLVMValueRef a = as_f32(L, x);
-        *f = (fast){fcmp(L, LLVMRealORD, a, a), bits64(L, LLVMBuildFPExt(L->B, a, f64t(L), "")),
-                    LLVMConstInt(L->i1, 0, 0)};
+    case IR_FCVT_F64_F32:
+        *f = host_result(L, strict_cvt(L, "fpext", f64t(L), fp_arg(L, in->a, true), false));
         return true;
-    }
     default:
         break;
     }
     if (op >= IR_FCVT_W_F32 && op <= IR_FCVT_LU_F64) {
         bool src32 = op <= IR_FCVT_LU_F32;
-        LLVMValueRef a = src32 ? LLVMBuildFPExt(L->B, as_f32(L, x), f64t(L), "") : as_f64(L, x);
+        LLVMValueRef a = src32 ? strict_cvt(L, "fpext", f64t(L), fp_arg(L, in->a, true), false)
+                               : fp_arg(L, in->a, false);
         *f = to_int(L, op, a, rtz);
         return true;
     }
@@ -395,27 +408,48 @@ static bool lift_fast(lift *L, const ir_insn *in)
     if (has_rm && !dyn && !exact && rm != IR_RM_RNE && !rtz)
         return false;
     LLVMValueRef rmv = has_rm ? rounding_mode(L, in) : jl_c32(L, (uint32_t)rm);
-    LLVMBasicBlockRef fast_bb = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.fast");
-    LLVMBasicBlockRef slow_bb = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.slow");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.join");
-    if (dyn && !exact)
-        LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntEQ, rmv, jl_c32(L, IR_RM_RNE), ""), fast_bb,
-                        slow_bb);
-    else
-        LLVMBuildBr(L->B, fast_bb);
-    LLVMPositionBuilderAtEnd(L->B, fast_bb);
+    bool check_rm = dyn && !exact;
+    LLVMBasicBlockRef slow_bb = NULL;
+    if (check_rm) {
+        LLVMBasicBlockRef fast_bb = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.fast");
+        slow_bb = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.slow");
+        LLVMValueRef rne = LLVMBuildICmp(L->B, LLVMIntEQ, rmv, jl_c32(L, IR_RM_RNE), "");
+        LLVMSetMetadata(LLVMBuildCondBr(L->B, rne, fast_bb, slow_bb), L->prof_kind, L->likely_w);
+        LLVMPositionBuilderAtEnd(L->B, fast_bb);
+    }
     fast f;
     if (!build_fast(L, in, rtz, &f)) {
         /* cannot happen for the ops routed here; keep the IR well formed */
-        f = (fast){LLVMConstInt(L->i1, 0, 0), jl_c64(L, 0), LLVMConstInt(L->i1, 0, 0)};
+        f = (fast){no(L), jl_c64(L, 0), no(L), NULL};
     }
+    bool always = LLVMIsConstant(f.ok) && LLVMConstIntGetZExtValue(f.ok);
+    bool no_nx = LLVMIsConstant(f.nx) && !LLVMConstIntGetZExtValue(f.nx);
     LLVMValueRef fflags = LLVMBuildZExt(L->B, f.nx, L->i64, ""); /* IR_FPF_NX is 1 */
+    if (always && !check_rm) { /* no slow path at all */
+        if (!no_nx)
+            accrue(L, fflags);
+        if (in->d != IR_NONE) {
+            L->t[in->d] = f.d;
+            L->raw[in->d] = f.raw;
+        }
+        return true;
+    }
+    if (!slow_bb)
+        slow_bb = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.slow");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->C, L->fn, "fp.join");
     LLVMBasicBlockRef fast_end = LLVMGetInsertBlock(L->B);
-    LLVMValueRef br = LLVMBuildCondBr(L->B, f.ok, join, slow_bb);
-    LLVMSetMetadata(br, L->prof_kind, L->likely_w); /* the slow path is rare */
+    if (always) {
+        LLVMBuildBr(L->B, join);
+    } else {
+        LLVMValueRef br = LLVMBuildCondBr(L->B, f.ok, join, slow_bb);
+        LLVMSetMetadata(br, L->prof_kind, L->likely_w); /* the slow path is rare */
+    }
     LLVMPositionBuilderAtEnd(L->B, slow_bb);
     LLVMValueRef sflags;
     LLVMValueRef sd = helper_call(L, in, rmv, &sflags);
+    LLVMValueRef sraw = NULL; /* the helper's result as the raw type */
+    if (f.raw)
+        sraw = LLVMTypeOf(f.raw) == f32t(L) ? as_f32(L, sd) : as_f64(L, sd);
     LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->B);
     LLVMBuildBr(L->B, join);
     LLVMPositionBuilderAtEnd(L->B, join);
@@ -425,14 +459,24 @@ static bool lift_fast(lift *L, const ir_insn *in)
     LLVMBasicBlockRef from[2] = {fast_end, slow_end};
     LLVMAddIncoming(d, dv, from, 2);
     LLVMAddIncoming(fl, fv, from, 2);
+    LLVMValueRef raw = NULL;
+    if (f.raw) {
+        raw = LLVMBuildPhi(L->B, LLVMTypeOf(f.raw), "");
+        LLVMValueRef rv[2] = {f.raw, sraw};
+        LLVMAddIncoming(raw, rv, from, 2);
+    }
     accrue(L, fl);
-    if (in->d != IR_NONE)
+    if (in->d != IR_NONE) {
         L->t[in->d] = d;
+        L->raw[in->d] = raw;
+    }
     return true;
 }
 
 static bool has_fast_path(ir_op op)
 {
+    if ((op >= IR_FMADD32 && op <= IR_FNMADD32) || (op >= IR_FMADD64 && op <= IR_FNMADD64))
+        return host_has_fma();
     return (op >= IR_FADD32 && op <= IR_FSQRT32) || (op >= IR_FMIN32 && op <= IR_FLE32) ||
            (op >= IR_FADD64 && op <= IR_FSQRT64) || (op >= IR_FMIN64 && op <= IR_FLE64) ||
            (op >= IR_FCVT_W_F32 && op <= IR_FCVT_F64_F32);

@@ -322,8 +322,10 @@ jit_session *jit_session_new(const char *cache_dir, char *err, size_t errlen)
         return NULL;
     }
     pthread_mutex_init(&s->link_mu, NULL);
-    /* Idempotent; only the compile thread gets here. */
-    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+    /* Idempotent; only the compile thread gets here.  The asm parser
+     * assembles the units' one inline instruction (stmxcsr, jit_lift.c). */
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
+        LLVMInitializeNativeAsmParser()) {
         snprintf(err, errlen, "LLVM has no native target for this host");
         jit_session_free(s);
         return NULL;

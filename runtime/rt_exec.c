@@ -111,6 +111,7 @@ static _Thread_local struct {
     volatile uint64_t addr; /* guest address */
     volatile int signo;
     volatile int write; /* 1 store, 0 load, -1 unknown */
+    volatile uint32_t mxcsr; /* the host's at the fault (compiled code's FP flags) */
 } host_fault;
 
 /* Async-signal-safe hex formatting for the internal-error message. */
@@ -137,10 +138,12 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucv) {
         host_fault.addr = (uint64_t)((uint8_t *)si->si_addr - mmu_base(host_fault.mm));
         host_fault.signo = sig;
         host_fault.write = -1;
+        host_fault.mxcsr = 0;
 #if defined(__x86_64__)
         /* Page-fault error code bit 1: the access was a write. */
         const ucontext_t *uc = ucv;
         host_fault.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        host_fault.mxcsr = uc->uc_mcontext.fpregs ? uc->uc_mcontext.fpregs->mxcsr : 0;
 #else
         (void)ucv;
 #endif
@@ -543,7 +546,7 @@ static void run_thread(rt_thread *t) {
     }
     if (sigsetjmp(host_fault.jb, 1) != 0) {
         rt_signal_host_mask_lost(t); /* siglongjmp restored the mask of the sigsetjmp */
-        if (jt && jit_thread_left_code(jt)) {
+        if (jt && jit_thread_left_code(jt, t->cpu, host_fault.mxcsr)) {
             redo_blocks = REDO_BLOCKS_MAX;
         } else {
             redo_blocks = 0;

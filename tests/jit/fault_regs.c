@@ -5,12 +5,14 @@
  * redone by the interpreter from the last one: this checks that the
  * handler's ucontext (pc, every integer and FP register, fcsr) and the
  * instructions retired so far (rdinstret) are the interpreter's, for a load that faults many loads after the last
- * checkpoint, a load right after a store, and a faulting store.  The
- * runner compares the output of every tier with --jit=off.
+ * checkpoint, a load right after a store, a faulting store, and a load
+ * fault after FP ops whose flags compiled code still holds in the host's
+ * MXCSR.  The runner compares the output of every tier with --jit=off.
  *
- * usage: fault_regs load|afterstore|store
+ * usage: fault_regs load|afterstore|store|fpflags
  */
-//! runs: load afterstore store
+//! runs: load afterstore store fpflags
+#include <fenv.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +65,24 @@ __attribute__((noinline)) static long fill(long *q, long n)
     return a + b;
 }
 
+/* Inexact divisions, a store (the last checkpoint), then loads: when a load
+ * faults, the divisions' inexact flag exists only in the host's MXCSR
+ * (compiled code keeps FP flags there until it returns), and the guest's
+ * fcsr must show it all the same. */
+static volatile double one = 1.0; /* not a constant gcc could divide */
+
+__attribute__((noinline)) static long divide_then_load(const long *q, long n, double *io)
+{
+    double x = *io;
+    for (int i = 0; i < 4; i++)
+        x = x / 3.0;
+    *io = x;
+    long s = 0;
+    for (long i = 0; i < n; i++)
+        s += q[i];
+    return s;
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     unsigned long instret;
@@ -105,6 +125,8 @@ int main(int argc, char **argv)
         g += f;
         s += store_then_load(scratch, p, 1024);
         s += fill(p + 512, 256);
+        f = one;
+        s += divide_then_load(p, 1024, &f);
     }
     printf("warm %ld %a\n", s, g);
     fflush(stdout);
@@ -117,6 +139,11 @@ int main(int argc, char **argv)
         s += fill(p + 512, 1024); /* runs into the hole */
     else if (strcmp(mode, "afterstore") == 0)
         s += store_then_load(scratch, p, 2048);
+    else if (strcmp(mode, "fpflags") == 0) {
+        f = one;
+        feclearexcept(FE_ALL_EXCEPT);
+        s += divide_then_load(p, 2048, &f);
+    }
     else
         s += mix(p, 2048, &f);
     printf("not reached %ld\n", s);

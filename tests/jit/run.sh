@@ -3,7 +3,7 @@
 #
 #   tests/jit/run.sh LIFTVM SCRATCHDIR [NAME...]
 #
-# Every tests/jit/NAME.c is built for riscv64 (static, -O2) and run under
+# Every tests/jit/NAME.c is built for riscv64 (static, -O2, -lm) and run under
 # --jit=off (the reference: the interpreter), then under --jit=t1, t2, auto,
 # auto with tiny thresholds (--hot1=1 --hot2=4, so code goes through every
 # tier while it runs), and t1/t2/auto again with the compile-failure test
@@ -99,7 +99,7 @@ for src in "$HERE"/*.c; do
     name=$(basename "$src" .c)
     selected "$name" || continue
     bin="$SCRATCH/$name"
-    if ! "$RV_CC" -O2 -static -o "$bin" "$src" > "$SCRATCH/$name.build.log" 2>&1; then
+    if ! "$RV_CC" -O2 -static -o "$bin" "$src" -lm > "$SCRATCH/$name.build.log" 2>&1; then
         fail "$name" "riscv64 build failed (see $SCRATCH/$name.build.log)"
         continue
     fi

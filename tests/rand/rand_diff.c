@@ -27,9 +27,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "frontend/fe.h"
+#include "ir/ir_fp.h"
 #include "tests/rand/rand_diff.h"
 
 /* ---- options ---- */
@@ -333,11 +335,13 @@ static char running[160];
 static sigjmp_buf fault_jb;
 static volatile sig_atomic_t fault_armed;
 static fe_rv64_state run_state;
+static volatile uint32_t fault_mxcsr; /* the host's at the fault: compiled code's FP flags */
 
-static void on_host_trouble(int sig, siginfo_t *si, void *uc)
+static void on_host_trouble(int sig, siginfo_t *si, void *ucv)
 {
-    (void)uc;
     if (sig != SIGALRM && fault_armed && mmu_owns_host_addr(machine.mm, si->si_addr)) {
+        const ucontext_t *uc = ucv;
+        fault_mxcsr = uc->uc_mcontext.fpregs ? uc->uc_mcontext.fpregs->mxcsr : 0;
         fault_armed = 0;
         siglongjmp(fault_jb, sig);
     }
@@ -404,6 +408,7 @@ static void run_on(rd_engine *e, const stream *s, rd_result *r)
     runner = e;
     int hsig = sigsetjmp(fault_jb, 1);
     if (hsig != 0 && runner->jit) {
+        run_state.head.fp_flags |= ir_fp_flags_of_mxcsr(fault_mxcsr); /* as jit_thread_left_code */
         size_t n;
         runner = &rd_engines(&n)[0];
         hsig = 0;

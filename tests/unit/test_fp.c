@@ -94,6 +94,39 @@ Test(fp_env, host_state_untouched)
     fesetround(FE_TONEAREST);
 }
 
+static void mxcsr_set(uint32_t v) { __asm__ volatile("ldmxcsr %0" : : "m"(v)); }
+
+/* The host flags compiled code accrues (ir_fp_host_flags and friends):
+ * every x86 exception flag maps to its RISC-V fflags bit (denormal-operand
+ * to none); setting fflags keeps the host's flags only when all are among
+ * the new value; taking them returns and clears them. */
+Test(fp_env, host_flags)
+{
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80), 0);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x01), NV);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x02), 0); /* denormal operand */
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x04), DZ);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x08), OF);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x10), UF);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x1f80 | 0x20), NX);
+    cr_expect_eq(ir_fp_flags_of_mxcsr(0x3f), NV | DZ | OF | UF | NX);
+
+    /* (glibc's feraiseexcept raises some flags in the x87 unit, not in
+     * the MXCSR: set them directly) */
+    feclearexcept(FE_ALL_EXCEPT);
+    mxcsr_set(0x1f80 | 0x20 | 0x04); /* PE ZE */
+    cr_expect_eq(ir_fp_host_flags(), NX | DZ);
+    ir_fp_set_host_flags(NX | DZ | NV); /* a superset: kept */
+    cr_expect_eq(ir_fp_host_flags(), NX | DZ);
+    ir_fp_set_host_flags(NX); /* DZ is not in it: all go */
+    cr_expect_eq(ir_fp_host_flags(), 0);
+    mxcsr_set(0x1f80 | 0x10 | 0x01); /* UE IE */
+    cr_expect_eq(ir_fp_take_host_flags(), UF | NV);
+    cr_expect_eq(ir_fp_host_flags(), 0);
+    cr_expect_eq(fetestexcept(FE_ALL_EXCEPT), 0);
+    cr_expect_eq(fegetround(), FE_TONEAREST);
+}
+
 /* binary32 results are zero-extended; 32-bit conversions sign-extend. */
 Test(fp_env, widths)
 {
