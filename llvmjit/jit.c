@@ -30,6 +30,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llvm-c/Orc.h>
 
@@ -72,6 +73,8 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
         free(j);
         return NULL;
     }
+    j->started_ns = jit_now_ns();
+    j->owner_pid = (long)getpid();
     j->opt = *o;
     j->state_size = state_size;
     j->limit = limit;
@@ -111,7 +114,26 @@ void jit_free(jit *j)
     if (!j)
         return;
     j->st.guest_cpu_ns = jit_thread_cpu_ns();
-    jit_queue_stop(j);
+    /* A short run ends with hot blocks still queued; dropped, they would
+     * be found hot, queued and dropped again by every later run, which
+     * would never start warm.  With a writable disk cache they are
+     * compiled now, for at most twice as long as the run took plus 20 ms
+     * (and 250 ms): once, since the next run finds them in the cache.
+     * LIFTVM_CACHE_DRAIN_MS: a test hook that sets the time (0: none).
+     * Not in a forked child: its queue came from its parent, which drains
+     * its own, and a child's exit should not wait. */
+    uint64_t now = jit_now_ns(), until = 0;
+    if (jit_cache_writable(j) && (long)getpid() == j->owner_pid) {
+        uint64_t budget = 2 * (now - j->started_ns) + JIT_DRAIN_MIN_NS;
+        if (budget > JIT_DRAIN_MAX_NS)
+            budget = JIT_DRAIN_MAX_NS;
+        const char *hook = getenv("LIFTVM_CACHE_DRAIN_MS");
+        if (hook && *hook)
+            budget = strtoull(hook, NULL, 10) * 1000000u;
+        until = budget ? now + budget : 0;
+    }
+    jit_queue_stop(j, until);
+    j->st.drain_ns = jit_now_ns() - now;
     jit_cache_close(j); /* writes the disk cache's pack */
     jit_perf_close(j);
     jit_cells_each(j->cells, drop_installed, NULL);

@@ -603,6 +603,8 @@ void jit_cache_print_stats(const jit *j, FILE *f)
         print_stats(j->cache, f);
 }
 
+bool jit_cache_writable(const jit *j) { return j->cache && j->cache->mode == JIT_CACHE_RW; }
+
 bool jit_cache_get_stats(const jit *j, jit_cache_stats *out)
 {
     if (!j->cache)

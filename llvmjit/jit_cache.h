@@ -75,6 +75,9 @@ typedef struct jit_guest {
 bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, char *err,
                       size_t errlen);
 
+/* Does j keep compiled units in a cache it may write? */
+bool jit_cache_writable(const jit *j);
+
 /* Counters of this run (also printed by -d stats). */
 typedef struct jit_cache_stats {
     uint64_t records;  /* usable cached units found at start */

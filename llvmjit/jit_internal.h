@@ -40,6 +40,11 @@ enum {
  * perf/bench_interp.c left hot handlers outside its region (31 % slower). */
 #define JIT_IND_MAX 16
 
+/* At exit, queued compiles go on for the disk cache for twice the run's
+ * time plus the first, at most the second (jit_free). */
+#define JIT_DRAIN_MIN_NS (20ull * 1000 * 1000)
+#define JIT_DRAIN_MAX_NS (250ull * 1000 * 1000)
+
 /* The calling convention of units: LLVM's tailcc, whose calls marked `tail`
  * in tail position are guaranteed to become jumps at every optimisation
  * level, so chains of units never grow the host stack. */
@@ -122,6 +127,7 @@ typedef struct jit_stats {
     uint64_t freed;
     uint64_t invalidations;
     uint64_t queue_max;
+    uint64_t drained, drain_ns; /* compiles done at exit for the disk cache, and their time */
     /* per guest thread (jit_thread.st), summed into jit.st as each goes */
     uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks, borrowed;
     uint64_t fault_rollbacks; /* host faults in compiled code, redone by the interpreter */
@@ -180,6 +186,9 @@ struct jit {
     bool broken;              /* the session could not start: every compile fails */
     bool want_session;        /* someone waits for the session (it starts on demand) */
     bool no_thread;           /* no compile thread to join (failed after fork) */
+    uint64_t started_ns;      /* jit_new (jit_now_ns) */
+    long owner_pid;           /* the process that made it (not a forked child) */
+    uint64_t drain_until;     /* after stop, queued compiles go on until then (jit_free) */
     char start_err[256];
     jit_req *q_head, *q_tail;
     uint64_t q_len;
@@ -241,7 +250,9 @@ void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
 
 /* ---- compile thread and queue (jit_queue.c) ---- */
 bool jit_queue_start(jit *j, char *err, size_t errlen);
-void jit_queue_stop(jit *j);
+/* Stops the compile thread; queued requests are dropped, except that
+ * until drain_until (jit_now_ns; 0: not at all) it compiles them first. */
+void jit_queue_stop(jit *j, uint64_t drain_until);
 /* Takes ownership of r (sync: the caller waits with jit_queue_wait). */
 void jit_queue_push(jit *j, jit_req *r);
 void jit_queue_wait(jit *j, jit_req *r);

@@ -272,13 +272,21 @@ static bool session_needed(const jit *j)
     return !j->sess && !j->broken && (j->q_head || j->want_session);
 }
 
+/* After stop: go on with the queue?  (See jit_free: the compiles a short
+ * run leaves queued would otherwise be made, and dropped, again by every
+ * later run.) */
+static bool draining(const jit *j)
+{
+    return j->q_head && !j->broken && !j->paused && jit_now_ns() < j->drain_until;
+}
+
 /* The compile thread's loop; runs with j->mu held except while busy. */
 static void serve(jit *j)
 {
     for (;;) {
         while (!j->stop && (j->paused || (!j->q_head && !j->to_free && !session_needed(j))))
             pthread_cond_wait(&j->work, &j->mu);
-        if (j->stop)
+        if (j->stop && !draining(j))
             break;
         if (session_needed(j)) {
             start_session(j);
@@ -291,6 +299,8 @@ static void serve(jit *j)
             continue;
         }
         jit_req *r = j->q_head;
+        if (j->stop)
+            j->st.drained++;
         j->q_head = r->next;
         if (!j->q_head)
             j->q_tail = NULL;
@@ -432,12 +442,13 @@ bool jit_queue_start(jit *j, char *err, size_t errlen)
     return true;
 }
 
-void jit_queue_stop(jit *j)
+void jit_queue_stop(jit *j, uint64_t drain_until)
 {
     if (forking_jit == j)
         forking_jit = NULL;
     pthread_mutex_lock(&j->mu);
     j->stop = true;
+    j->drain_until = drain_until;
     pthread_cond_broadcast(&j->work);
     pthread_mutex_unlock(&j->mu);
     if (!j->no_thread)

@@ -37,7 +37,7 @@ finish() {
 }
 ulimit -c 0
 unset LIFTVM_CACHE LIFTVM_CACHE_DIR LIFTVM_CACHE_MAX LIFTVM_PERFMAP LIFTVM_JITDUMP LIFTVM_LOG \
-    LIFTVM_LOG_FILENAME LIFTVM_JIT LIFTVM_HOT1 LIFTVM_HOT2 LIFTVM_JIT_FAIL_EVERY
+    LIFTVM_LOG_FILENAME LIFTVM_JIT LIFTVM_HOT1 LIFTVM_HOT2 LIFTVM_JIT_FAIL_EVERY LIFTVM_CACHE_DRAIN_MS
 
 rm -rf "$S"
 mkdir -p "$S/bin"
@@ -125,6 +125,34 @@ for mode in t1 t2 auto; do
         pass "warm-$mode"
     fi
 done
+# ---- compiles still queued at exit go to the cache ----
+# Every block is queued for tier 1 when it first runs (--hot1=1); the run
+# ends long before LLVM has compiled them all, so the queue is drained at
+# exit (LIFTVM_CACHE_DRAIN_MS: no time limit here, so that the check does
+# not depend on the machine's speed; by default twice the run's time).
+# The next run then compiles nothing.
+D=$S/drain
+LIFTVM_CACHE_DRAIN_MS=60000 run drain-cold "$D" "$P1" --jit=auto --hot1=1 --hot2=1000000000
+run drain-warm "$D" "$P1" --jit=auto --hot1=1 --hot2=1000000000
+drained=$(sed -nE 's/.*; ([0-9]+) compiled at exit for the cache.*/\1/p' "$S/drain-cold.log")
+if ! same drain-cold ref1 || ! same drain-warm ref1; then
+    fail "drain at exit" "output differs from --jit=off"
+elif [ "${drained:-0}" -le 0 ]; then
+    fail "drain at exit" "nothing compiled at exit ($(grep 'compiled at exit' "$S/drain-cold.log"))"
+elif [ "$(count stored drain-cold)" -lt "$drained" ]; then
+    fail "drain at exit" "$drained compiled at exit, $(count stored drain-cold) stored"
+elif [ "$(count misses drain-warm)" != 0 ]; then
+    fail "drain at exit" "the next run compiled $(count misses drain-warm) units"
+else
+    pass "drain at exit ($drained units)"
+fi
+LIFTVM_CACHE_DRAIN_MS=0 run nodrain "$S/nodrain" "$P1" --jit=auto --hot1=1 --hot2=1000000000
+if grep -q '; 0 compiled at exit for the cache' "$S/nodrain.log"; then
+    pass "no drain with LIFTVM_CACHE_DRAIN_MS=0"
+else
+    fail "no drain" "$(grep 'compiled at exit' "$S/nodrain.log")"
+fi
+
 if [ "$(stat -c %a "$S/c-t1")" = 700 ] && [ "$(stat -c %a "$(group_of "$S/c-t1")")" = 700 ] &&
     [ -z "$(find "$S/c-t1" -type f -perm /077)" ]; then
     pass "permissions (folders 0700, files 0600)"
