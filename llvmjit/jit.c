@@ -425,11 +425,11 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
         code = code_of(j, c);
     }
     t->st.runs++;
+    ir_fp_take_host_flags(); /* whatever liftvm's own code raised; each return takes the rest */
     for (;;) {
         jit_jc_entry *e = &t->jcache[(h->pc >> 1) & (JIT_JC_SIZE - 1)];
         e->pc = h->pc;
         e->cell = c;
-        ir_fp_take_host_flags(); /* whatever liftvm's own code raised */
         t->in_code = true;
         uint64_t r = j->enter(state, &t->ctx, code);
         t->in_code = false;

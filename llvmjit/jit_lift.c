@@ -12,6 +12,8 @@
  */
 #include "llvmjit/jit_lift.h"
 
+#include "ir/ir_fp.h"
+
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Linker.h>
 
@@ -669,21 +671,10 @@ static LLVMValueRef lift_alu(lift *L, const ir_insn *in)
  * every XMM register a call would cost. */
 static LLVMValueRef host_fflags(lift *L)
 {
-    /* MXCSR bits IE DE ZE OE UE PE → RISC-V NV . DZ OF UF NX */
-    static const uint8_t map[64] = {
-#define M(m) (((m) & 1 ? 0x10 : 0) | ((m) & 4 ? 0x08 : 0) | ((m) & 8 ? 0x04 : 0) | \
-              ((m) & 16 ? 0x02 : 0) | ((m) & 32 ? 0x01 : 0))
-#define M4(m) M(m), M(m + 1), M(m + 2), M(m + 3)
-#define M16(m) M4(m), M4(m + 4), M4(m + 8), M4(m + 12)
-        M16(0), M16(16), M16(32), M16(48)
-#undef M16
-#undef M4
-#undef M
-    };
-    if (!L->fflags_map) {
+    if (!L->fflags_map) { /* the flag bits of MXCSR → fflags, as a table */
         LLVMValueRef v[64];
-        for (int i = 0; i < 64; i++)
-            v[i] = LLVMConstInt(L->i8, map[i], 0);
+        for (uint32_t i = 0; i < 64; i++)
+            v[i] = LLVMConstInt(L->i8, ir_fp_flags_of_mxcsr(i), 0);
         LLVMValueRef tbl = LLVMConstArray(L->i8, v, 64);
         L->fflags_map = LLVMAddGlobal(L->M, LLVMTypeOf(tbl), "");
         LLVMSetInitializer(L->fflags_map, tbl);

@@ -62,17 +62,8 @@ static void accrue(lift *L, LLVMValueRef f)
     jl_slot_put(L, fs, LLVMBuildOr(L->B, jl_slot_get(L, fs), f, ""));
 }
 
-/* Calls helper name(args..., &flags) and accrues the flags. */
-static LLVMValueRef call_flags(lift *L, const char *name, LLVMTypeRef *types, LLVMValueRef *args,
-                               unsigned n)
-{
-    LLVMValueRef f;
-    LLVMValueRef r = call_raw(L, name, types, args, n, &f);
-    accrue(L, f);
-    return r;
-}
-
-/* The helper call of op with rounding-mode value rm (the slow path). */
+/* The ir_fp.h helper call of op (an IR_F_FPF op) with rounding-mode value
+ * rm: the slow path, and the whole op where there is no fast path. */
 static LLVMValueRef helper_call(lift *L, const ir_insn *in, LLVMValueRef rm, LLVMValueRef *flags)
 {
     LLVMValueRef x = L->t[in->a], y = L->t[in->b];
@@ -484,69 +475,26 @@ static bool has_fast_path(ir_op op)
 
 bool jl_lift_fp(lift *L, const ir_insn *in)
 {
-    if (has_fast_path((ir_op)in->op) && lift_fast(L, in))
+    ir_op op = (ir_op)in->op;
+    if (has_fast_path(op) && lift_fast(L, in))
         return true;
-    LLVMValueRef x = L->t[in->a], y = L->t[in->b], z = L->t[in->c];
-    LLVMValueRef op = jl_c32(L, in->op);
-    LLVMTypeRef ty[6];
-    LLVMValueRef a[6];
+    LLVMValueRef x = L->t[in->a];
     LLVMValueRef d;
-    switch ((ir_op)in->op) {
-    case IR_FADD32: case IR_FSUB32: case IR_FMUL32: case IR_FDIV32:
-    case IR_FADD64: case IR_FSUB64: case IR_FMUL64: case IR_FDIV64:
-        ty[0] = L->i32, ty[1] = L->i64, ty[2] = L->i64, ty[3] = L->i32;
-        a[3] = rounding_mode(L, in);
-        a[0] = op, a[1] = x, a[2] = y;
-        d = call_flags(L, "ir_fp_arith", ty, a, 4);
-        break;
-    case IR_FSQRT32:
-    case IR_FSQRT64:
-        ty[0] = L->i64, ty[1] = L->i32;
-        a[1] = rounding_mode(L, in);
-        a[0] = x;
-        d = call_flags(L, in->op == IR_FSQRT32 ? "ir_fp_sqrt32" : "ir_fp_sqrt64", ty, a, 2);
-        break;
-    case IR_FMADD32: case IR_FMSUB32: case IR_FNMSUB32: case IR_FNMADD32:
-    case IR_FMADD64: case IR_FMSUB64: case IR_FNMSUB64: case IR_FNMADD64:
-        ty[0] = L->i32, ty[1] = ty[2] = ty[3] = L->i64, ty[4] = L->i32;
-        a[4] = rounding_mode(L, in);
-        a[0] = op, a[1] = x, a[2] = y, a[3] = z;
-        d = call_flags(L, "ir_fp_fma", ty, a, 5);
-        break;
-    case IR_FMIN32: case IR_FMAX32: case IR_FMIN64: case IR_FMAX64:
-        ty[0] = L->i32, ty[1] = ty[2] = L->i64;
-        a[0] = op, a[1] = x, a[2] = y;
-        d = call_flags(L, "ir_fp_minmax", ty, a, 3);
-        break;
-    case IR_FEQ32: case IR_FLT32: case IR_FLE32:
-    case IR_FEQ64: case IR_FLT64: case IR_FLE64:
-        ty[0] = L->i32, ty[1] = ty[2] = L->i64;
-        a[0] = op, a[1] = x, a[2] = y;
-        d = call_flags(L, "ir_fp_compare", ty, a, 3);
-        break;
-    case IR_FCLASS32:
-    case IR_FCLASS64: {
+    if (ir_op_table[op].flags & IR_F_FPF) { /* exactly the ops with an ir_fp.h helper */
+        LLVMValueRef flags;
+        d = helper_call(L, in, rounding_mode(L, in), &flags);
+        accrue(L, flags);
+    } else if (op == IR_FCLASS32 || op == IR_FCLASS64) {
         LLVMTypeRef fty = LLVMFunctionType(L->i64, &L->i64, 1, 0);
-        const char *name = in->op == IR_FCLASS32 ? "ir_fp_class32" : "ir_fp_class64";
+        const char *name = op == IR_FCLASS32 ? "ir_fp_class32" : "ir_fp_class64";
         d = jl_call(L, fty, jl_helper(L, name, fty), &x, 1);
-        break;
-    }
-    case IR_FUNBOX32: {
+    } else if (op == IR_FUNBOX32) {
         LLVMValueRef boxed = LLVMBuildICmp(L->B, LLVMIntEQ,
                                            LLVMBuildLShr(L->B, x, jl_c64(L, 32), ""),
                                            jl_c64(L, 0xffffffffu), "");
         d = LLVMBuildSelect(L->B, boxed, LLVMBuildAnd(L->B, x, jl_c64(L, 0xffffffffu), ""),
                             jl_c64(L, IR_FP_CANON_NAN32), "");
-        break;
-    }
-    default:
-        if (in->op >= IR_FCVT_W_F32 && in->op <= IR_FCVT_F64_F32) {
-            ty[0] = L->i32, ty[1] = L->i64, ty[2] = L->i32;
-            a[2] = rounding_mode(L, in);
-            a[0] = op, a[1] = x;
-            d = call_flags(L, "ir_fp_convert", ty, a, 3);
-            break;
-        }
+    } else {
         LLVMBuildUnreachable(L->B);
         snprintf(L->err, L->errlen, "IR op %u cannot be lifted", in->op);
         L->failed = true;
