@@ -383,24 +383,57 @@ void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
 
 #define LOAD_CHECKPOINT_DIRTY 8
 
-/* Does op write the state back before it runs (a checkpoint)?  Ops that
- * change guest memory do: a host fault in compiled code is recovered by
- * running the interpreter from the last checkpoint (jit_lift.h), which is
- * only right if no guest memory changed since.  Plain loads do not: the
- * interpreter repeats them. */
-static bool checkpoints(unsigned flags, const uint64_t *dirty, uint32_t nwords)
+/* Two bits after the slots in a dirty set say what ran since the last
+ * checkpoint (a checkpoint clears them with the slots): */
+static uint32_t seg_loaded(const lift *L) { return L->nslots; }     /* a guest load or LR */
+static uint32_t seg_atomic(const lift *L) { return L->nslots + 1; } /* an SC or AMO */
+
+static bool is_store(ir_op op) { return op >= IR_ST8 && op <= IR_ST64; }
+static bool is_load(ir_op op) { return op >= IR_LD8U && op <= IR_LD64; }
+
+/* Does op write the state back before it runs (a checkpoint)?  A host
+ * fault in compiled code is recovered by running the interpreter from the
+ * last checkpoint (jit_lift.h), which repeats every access since.  That is
+ * right as long as the repeats read what the first run read:
+ *   - a store needs a checkpoint only after a load (the load, repeated,
+ *     would see the store) or an SC/AMO; back-to-back stores share one;
+ *   - a load needs one only after an SC or AMO, which must not run twice;
+ *   - LR, SC and AMO always checkpoint. */
+static bool checkpoints(const lift *L, ir_op op, const uint64_t *dirty)
 {
-    if (!(flags & IR_F_FAULT))
+    if (op >= IR_OP_COUNT || !(ir_op_table[op].flags & IR_F_FAULT))
         return false;
-    if (flags & IR_F_SIDE)
+    bool atomic = bit_get(dirty, seg_atomic(L));
+    if (is_store(op))
+        return atomic || bit_get(dirty, seg_loaded(L));
+    if (!is_load(op))
+        return true;
+    if (atomic)
         return true;
     /* A load may checkpoint too: every changed slot stays live until the
      * next checkpoint or exit, and past a few they spill (measured on
      * perf/bench_sort.c's partition loop). */
     uint32_t n = 0;
-    for (uint32_t w = 0; w < nwords; w++)
-        n += (uint32_t)__builtin_popcountll(dirty[w]);
+    for (uint32_t s = 0; s < L->nslots; s++)
+        n += bit_get(dirty, s);
     return n > LOAD_CHECKPOINT_DIRTY;
+}
+
+/* Records op's access in dirty for the next checkpoints() (after op ran). */
+static void note_access(const lift *L, ir_op op, uint64_t *dirty)
+{
+    switch (op) {
+    case IR_LR32:
+    case IR_LR64: bit_set(dirty, seg_loaded(L)); break;
+    case IR_SC32:
+    case IR_SC64:
+    case IR_AMO32:
+    case IR_AMO64: bit_set(dirty, seg_atomic(L)); break;
+    default:
+        if (is_load(op))
+            bit_set(dirty, seg_loaded(L));
+        break;
+    }
 }
 
 /* Host pointer for [ea, ea+size): traps like the interpreter when the range
@@ -445,8 +478,8 @@ static LLVMTypeRef int_type(lift *L, unsigned size)
 static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool sign)
 {
     LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT,
-                               checkpoints(ir_op_table[in->op].flags, L->dirty, L->nwords));
+    LLVMValueRef p =
+        guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT, checkpoints(L, (ir_op)in->op, L->dirty));
     LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
     LLVMSetVolatile(v, 1);
     LLVMSetAlignment(v, 1);
@@ -458,7 +491,8 @@ static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool si
 static void lift_store(lift *L, const ir_insn *in, unsigned size)
 {
     LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p = guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT, true);
+    LLVMValueRef p =
+        guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT, checkpoints(L, (ir_op)in->op, L->dirty));
     LLVMValueRef v = L->t[in->b];
     if (size < 8)
         v = trunc_to(L, v, int_type(L, size));
@@ -836,10 +870,11 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         int k = -1, ks[JIT_IND_MAX];
         uint32_t nk = 0;
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
-        if (checkpoints(flags, cur, L->nwords)) {
+        if (checkpoints(L, (ir_op)x->op, cur)) {
             memset(cur, 0, L->nwords * sizeof *cur);
             bit_set(cur, SLOT_OF(instret)); /* see sync_state */
         }
+        note_access(L, (ir_op)x->op, cur);
         if (flags & IR_F_FPF)
             bit_set(cur, SLOT_OF(fp_flags));
         switch ((ir_op)x->op) {
@@ -1040,7 +1075,9 @@ static void lift_block(lift *L, uint32_t bi)
             fail(L, "temp out of range in the block at 0x%llx", (unsigned long long)b->pc);
             return;
         }
-        if (lift_insn(L, x))
+        bool ended = lift_insn(L, x);
+        note_access(L, (ir_op)x->op, L->dirty); /* as walk_block does */
+        if (ended)
             return;
     }
     fail(L, "the block at 0x%llx does not end with an exit", (unsigned long long)b->pc);
@@ -1119,7 +1156,7 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
         return false;
     }
     L.nslots = (uint32_t)(in->state_size / 8);
-    L.nwords = (L.nslots + 63) / 64;
+    L.nwords = (L.nslots + 2 + 63) / 64; /* + seg_loaded, seg_atomic */
     bool *used = calloc(L.nslots, sizeof *used);
     L.slot = calloc(L.nslots, sizeof *L.slot);
     L.slot_val = calloc(L.nslots, sizeof *L.slot_val);

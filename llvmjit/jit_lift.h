@@ -7,15 +7,18 @@
  *
  *   entry: load every slot the unit uses from the state
  *   block: instret += guest insns; ops on SSA values; GET/PUT are the allocas
- *     checkpoints: before a guest store, AMO, LR or SC (and before a load
- *     once more than a few slots have changed, which keeps register
- *     pressure down), volatile stores of the pc and of the slots changed
- *     since the last checkpoint; guest accesses are volatile, so LLVM moves
- *     none across a checkpoint.  A host fault in a unit leaves the state of
- *     its last checkpoint (or its entry); no guest memory changed since, so
- *     the runtime lets the interpreter run from there and fault precisely
- *     (jit_thread_left_code).  Loads between checkpoints store nothing: a
- *     loop that only loads keeps every guest register in host registers
+ *     checkpoints: before an AMO, LR or SC, before a guest store that
+ *     follows a load, and before a load that follows an SC or AMO (or once
+ *     more than a few slots have changed, which keeps register pressure
+ *     down): volatile stores of the pc and of the slots changed since the
+ *     last checkpoint; guest accesses are volatile, so LLVM moves none
+ *     across a checkpoint.  A host fault in a unit leaves the state of its
+ *     last checkpoint (or its entry), and the runtime lets the interpreter
+ *     run from there and fault precisely (jit_thread_left_code): it repeats
+ *     the stores since, which store the same values, as no load since read
+ *     memory they changed and no atomic op ran (checkpoints() in
+ *     jit_lift.c).  Loads between checkpoints store nothing: a loop that
+ *     only loads keeps every guest register in host registers
  *   exits: store changed slots and the next pc, then chain: load the target
  *     cell's code and `tail call tailcc` it (a jmp), or return an exit code
  *

@@ -5,13 +5,16 @@
  * redone by the interpreter from the last one: this checks that the
  * handler's ucontext (pc, every integer and FP register, fcsr) and the
  * instructions retired so far (rdinstret) are the interpreter's, for a load that faults many loads after the last
- * checkpoint, a load right after a store, a faulting store, and a load
+ * checkpoint, a load right after a store, a faulting store, a load
  * fault after FP ops whose flags compiled code still holds in the host's
- * MXCSR.  The runner compares the output of every tier with --jit=off.
+ * MXCSR, and a load fault after a read-modify-write and plain stores, or
+ * after an AMO, which the redo must not repeat (the handler prints the
+ * counters).
+ * The runner compares the output of every tier with --jit=off.
  *
- * usage: fault_regs load|afterstore|store|fpflags
+ * usage: fault_regs load|afterstore|store|fpflags|rmw|amo
  */
-//! runs: load afterstore store fpflags
+//! runs: load afterstore store fpflags rmw amo
 #include <fenv.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -83,6 +86,36 @@ __attribute__((noinline)) static long divide_then_load(const long *q, long n, do
     return s;
 }
 
+/* Counters bump() and bump_atomic() change; the handler prints them. */
+static long counters[4];
+
+/* A load, a store of what it read plus one and two stores with no load
+ * between (one checkpoint serves them), then a load that may fault:
+ * redone from the last checkpoint, the increment must not happen twice. */
+__attribute__((noinline)) static long bump(const long *q, long n)
+{
+    volatile long *c = counters; /* each access in the loop, in this order */
+    long s = 0;
+    for (long i = 0; i < n; i++) {
+        c[0] += 1;
+        c[1] = s;
+        c[2] = i;
+        s += q[i];
+    }
+    return s;
+}
+
+/* An AMO, then a load that may fault: the AMO must not run twice. */
+__attribute__((noinline)) static long bump_atomic(const long *q, long n)
+{
+    long s = 0;
+    for (long i = 0; i < n; i++) {
+        __atomic_fetch_add(&counters[3], 2, __ATOMIC_RELAXED);
+        s += q[i];
+    }
+    return s;
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     unsigned long instret;
@@ -103,6 +136,9 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     n = snprintf(line, sizeof line, "fcsr %x\n", m->__fpregs.__d.__fcsr);
     write(1, line, (size_t)n);
     n = snprintf(line, sizeof line, "instret in the handler %lu\n", instret);
+    write(1, line, (size_t)n);
+    n = snprintf(line, sizeof line, "counters %ld %ld %ld %ld\n", counters[0], counters[1],
+                 counters[2], counters[3]);
     write(1, line, (size_t)n);
     _exit(0);
 }
@@ -127,6 +163,8 @@ int main(int argc, char **argv)
         s += fill(p + 512, 256);
         f = one;
         s += divide_then_load(p, 1024, &f);
+        s += bump(p, 1024);
+        s += bump_atomic(p, 1024);
     }
     printf("warm %ld %a\n", s, g);
     fflush(stdout);
@@ -139,6 +177,10 @@ int main(int argc, char **argv)
         s += fill(p + 512, 1024); /* runs into the hole */
     else if (strcmp(mode, "afterstore") == 0)
         s += store_then_load(scratch, p, 2048);
+    else if (strcmp(mode, "rmw") == 0)
+        s += bump(p, 2048);
+    else if (strcmp(mode, "amo") == 0)
+        s += bump_atomic(p, 2048);
     else if (strcmp(mode, "fpflags") == 0) {
         f = one;
         feclearexcept(FE_ALL_EXCEPT);
