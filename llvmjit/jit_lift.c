@@ -732,13 +732,34 @@ static LLVMValueRef host_fflags(lift *L)
 
 static LLVMValueRef get_fflags(lift *L)
 {
-    return LLVMBuildOr(L->B, jl_slot_get(L, SLOT_OF(fp_flags)), host_fflags(L), "");
+    L->fflags_read = LLVMBuildOr(L->B, jl_slot_get(L, SLOT_OF(fp_flags)), host_fflags(L), "");
+    return L->fflags_read;
+}
+
+/* Is v the fflags value r (or r & mask, with every flag bit in mask)? */
+static bool is_fflags_value(LLVMValueRef v, LLVMValueRef r)
+{
+    if (v == r)
+        return true;
+    if (!LLVMIsAInstruction(v) || LLVMGetInstructionOpcode(v) != LLVMAnd)
+        return false;
+    LLVMValueRef mask = LLVMGetOperand(v, 1);
+    return LLVMGetOperand(v, 0) == r && LLVMIsAConstantInt(mask) &&
+           (LLVMConstIntGetZExtValue(mask) & 31) == 31;
 }
 
 /* fflags = v: the MXCSR's flags must go unless all are in v (a guest
- * restoring the fflags it read keeps them all), which the cold helper does. */
+ * restoring the fflags it read keeps them all), which the cold helper does.
+ * No check at all when v is what a GET in this block read and no op since
+ * can have raised flags in the MXCSR: glibc and GCC make a quiet compare
+ * (isless, sqrt's domain check) of frflags, flt/fle and fsflags, and the
+ * compare then raises nothing in the MXCSR (quiet_compare). */
 static void put_fflags(lift *L, LLVMValueRef v)
 {
+    if (L->fflags_read && is_fflags_value(v, L->fflags_read)) {
+        jl_slot_put(L, SLOT_OF(fp_flags), v);
+        return;
+    }
     LLVMValueRef extra = LLVMBuildAnd(L->B, host_fflags(L), LLVMBuildNot(L->B, v, ""), "");
     LLVMBasicBlockRef drop = new_bb(L, "fflags.drop"), done = new_bb(L, "fflags.set");
     cond_br_cold(L, LLVMBuildICmp(L->B, LLVMIntNE, extra, jl_c64(L, 0), ""), drop, done);
@@ -1063,6 +1084,7 @@ static void lift_block(lift *L, uint32_t bi)
         raw[i] = NULL;
     }
     /* Values put in other blocks do not dominate this one. */
+    L->fflags_read = NULL;
     memset(L->slot_val, 0, L->nslots * sizeof *L->slot_val);
     memset(L->slot_raw, 0, L->nslots * sizeof *L->slot_raw);
     uint32_t is = SLOT_OF(instret);

@@ -90,6 +90,8 @@ typedef struct lift {
     uint32_t insn_no;     /* INSN ops lifted so far in it */
     LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers, stmxcsr's target */
     LLVMValueRef fflags_map; /* i8[64]: MXCSR flag bits → fflags bits, once used */
+    LLVMValueRef fflags_read; /* the fflags a GET in this block read, while no op since
+                                 can have raised flags in the MXCSR; else NULL */
     LLVMValueRef cold_w;  /* !prof branch weights: the true side is unlikely */
     LLVMValueRef likely_w; /* !prof branch weights: the true side is likely */
     unsigned prof_kind;

@@ -8,7 +8,9 @@
  *        build_fast); jit.c clears them before entering compiled code and
  *        ORs them into the state's fp_flags whenever it returns; a unit
  *        reading fflags/fcsr ORs them in, one writing them drops them
- *        (ir_fp_host_flags, ir_fp_set_host_flags).  Compares, min/max (integer code) and
+ *        (ir_fp_host_flags, ir_fp_set_host_flags); after a read of fflags,
+ *        compares are integer code (quiet_compare), so that writing the
+ *        value read back costs nothing.  Compares, min/max (integer code) and
  *        conversions to integers (range checks) have fast paths that fall
  *        back to the helper for NaNs or out-of-range values.
  *   anything else (other modes; FMA on hosts without it; FCLASS)
@@ -473,9 +475,64 @@ static bool has_fast_path(ir_op op)
            (op >= IR_FCVT_W_F32 && op <= IR_FCVT_F64_F32);
 }
 
+/* feq/flt/fle in integer code, their invalid flag accrued in software: no
+ * host FP op, so the MXCSR gains nothing (see L->fflags_read).  Keys that
+ * order the patterns like the values (minmax) decide, except that -0 and
+ * +0 are equal. */
+static void quiet_compare(lift *L, const ir_insn *in)
+{
+    ir_op op = (ir_op)in->op;
+    bool is32 = op == IR_FEQ32 || op == IR_FLT32 || op == IR_FLE32;
+    LLVMTypeRef it = is32 ? L->i32 : L->i64;
+    LLVMValueRef v[2] = {L->t[in->a], L->t[in->b]}, k[2], nan[2], quiet[2];
+    uint64_t quiet_bit = is32 ? 0x400000u : UINT64_C(0x8000000000000);
+    for (int i = 0; i < 2; i++) {
+        LLVMValueRef x = is32 ? and_(L, v[i], jl_c64(L, 0xffffffffu)) : v[i];
+        nan[i] = is_nan_bits(L, x, is32);
+        quiet[i] = LLVMBuildICmp(L->B, LLVMIntNE, and_(L, x, jl_c64(L, quiet_bit)), jl_c64(L, 0), "");
+        LLVMValueRef xi = is32 ? LLVMBuildTrunc(L->B, x, it, "") : x;
+        LLVMValueRef sign = LLVMBuildAShr(L->B, xi, LLVMConstInt(it, is32 ? 31 : 63, 0), "");
+        k[i] = LLVMBuildXor(L->B, xi, LLVMBuildLShr(L->B, sign, LLVMConstInt(it, 1, 0), ""), "");
+        v[i] = xi;
+    }
+    LLVMValueRef any_nan = LLVMBuildOr(L->B, nan[0], nan[1], "");
+    LLVMValueRef mag = LLVMBuildShl(L->B, LLVMBuildOr(L->B, v[0], v[1], ""), LLVMConstInt(it, 1, 0), "");
+    LLVMValueRef zeros = LLVMBuildICmp(L->B, LLVMIntEQ, mag, LLVMConstInt(it, 0, 0), "");
+    LLVMValueRef r, invalid;
+    if (op == IR_FEQ32 || op == IR_FEQ64) { /* invalid for a signalling NaN only */
+        LLVMValueRef eq = LLVMBuildOr(L->B, LLVMBuildICmp(L->B, LLVMIntEQ, v[0], v[1], ""), zeros, "");
+        r = LLVMBuildAnd(L->B, eq, LLVMBuildNot(L->B, any_nan, ""), "");
+        invalid = LLVMBuildOr(L->B, LLVMBuildAnd(L->B, nan[0], LLVMBuildNot(L->B, quiet[0], ""), ""),
+                              LLVMBuildAnd(L->B, nan[1], LLVMBuildNot(L->B, quiet[1], ""), ""), "");
+    } else { /* invalid for any NaN */
+        bool lt = op == IR_FLT32 || op == IR_FLT64;
+        LLVMValueRef c = LLVMBuildICmp(L->B, lt ? LLVMIntSLT : LLVMIntSLE, k[0], k[1], "");
+        c = lt ? LLVMBuildAnd(L->B, c, LLVMBuildNot(L->B, zeros, ""), "")
+               : LLVMBuildOr(L->B, c, zeros, "");
+        r = LLVMBuildAnd(L->B, c, LLVMBuildNot(L->B, any_nan, ""), "");
+        invalid = any_nan;
+    }
+    LLVMValueRef nv = LLVMBuildZExt(L->B, invalid, L->i64, "");
+    accrue(L, LLVMBuildShl(L->B, nv, jl_c64(L, 4), "")); /* IR_FPF_NV is 1 << 4 */
+    if (in->d != IR_NONE)
+        L->t[in->d] = LLVMBuildZExt(L->B, r, L->i64, "");
+}
+
+static bool is_compare(ir_op op)
+{
+    return op == IR_FEQ32 || op == IR_FLT32 || op == IR_FLE32 || op == IR_FEQ64 ||
+           op == IR_FLT64 || op == IR_FLE64;
+}
+
 bool jl_lift_fp(lift *L, const ir_insn *in)
 {
     ir_op op = (ir_op)in->op;
+    if (L->fflags_read && is_compare(op)) {
+        quiet_compare(L, in);
+        return true;
+    }
+    if (ir_op_table[op].flags & IR_F_FPF)
+        L->fflags_read = NULL; /* the op may raise flags in the MXCSR */
     if (has_fast_path(op) && lift_fast(L, in))
         return true;
     LLVMValueRef x = L->t[in->a];

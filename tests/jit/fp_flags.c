@@ -8,7 +8,10 @@
  * flags, runs one op on one operand pair, reads the flags and folds them
  * and the result's bits into a checksum per op; a chain of dependent ops
  * ends in copysign and a store, so a NaN with a payload that only the host
- * propagates would show.  The runner compares every tier with --jit=off.
+ * propagates would show.  Quiet compares (isless and friends: frflags, a
+ * signalling compare, fsflags) and that bracket around a division check
+ * that restoring fflags drops exactly what the bracket raised.  The runner
+ * compares every tier with --jit=off.
  */
 #include <fenv.h>
 #include <math.h>
@@ -16,9 +19,14 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { ADD, SUB, MUL, DIV, SQRT, FMA, MIN, MAX, LT, EQ, TO_F32, TO_F64, TO_I32, FROM_I64, CHAIN, NOPS };
-static const char *const names[NOPS] = {"add", "sub", "mul", "div", "sqrt", "fma", "min", "max",
-                                        "lt", "eq", "d->f", "f->d", "d->w", "l->d", "chain"};
+enum {
+    ADD, SUB, MUL, DIV, SQRT, FMA, MIN, MAX, LT, EQ, TO_F32, TO_F64, TO_I32, FROM_I64,
+    QLT, QLE_F32, QLT_MUL, QGE_LT, DIV_DROPPED, CHAIN, NOPS
+};
+static const char *const names[NOPS] = {"add", "sub", "mul", "div", "sqrt", "fma", "min",
+                                        "max", "lt", "eq", "d->f", "f->d", "d->w", "l->d",
+                                        "qlt", "qle.s", "qlt*", "qge<", "div-dropped",
+                                        "chain"};
 
 static double from_bits(uint64_t b)
 {
@@ -59,6 +67,20 @@ __attribute__((noinline)) static uint64_t run(int op, double a, double b, double
     case TO_F64: return bits((double)(float)b);
     case TO_I32: return (uint64_t)(long)(int)a; /* out of range: invalid, saturated */
     case FROM_I64: return bits((double)l);
+    /* quiet compares: RISC-V has none, GCC brackets flt/fle with frflags
+     * and fsflags, which compiled code recognises (jit_lift.c put_fflags) */
+    case QLT: return isless(a, b);
+    case QLE_F32: return islessequal((float)a, (float)b); /* flags of the conversions stay */
+    case QLT_MUL: return isless(a * b, c);                /* and those of the product */
+    case QGE_LT: return isgreaterequal(a, b) * 2 + (a < b); /* a signalling compare after */
+    case DIV_DROPPED: { /* the same bracket around a division: its flags go */
+        uint64_t saved;
+        double q;
+        __asm__ volatile("frflags %0\n\tfdiv.d %1, %2, %3\n\tfsflags %0"
+                         : "=&r"(saved), "=&f"(q)
+                         : "f"(a), "f"(b));
+        return bits(q) ^ saved;
+    }
     default: { /* dependent ops; the NaN leaves through copysign */
         double x = (a + b) * c;
         x = x / (b - c) + a;

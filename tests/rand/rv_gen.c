@@ -571,7 +571,7 @@ static void gen_fcsr(gen *g)
     group_begin(g, RVG_FCSR);
     unsigned rd = xd0(g), rt = xd(g);
     unsigned csr = 1 + below(&g->r, 3);
-    switch (below(&g->r, 7)) {
+    switch (below(&g->r, 8)) {
     case 0: /* plain reads: csrrs rd, csr, x0 / csrrsi / csrrci with 0 */
         emit(g, enc_csr(below(&g->r, 2) ? 2 : 6 + below(&g->r, 2), rd, csr, 0));
         break;
@@ -605,6 +605,14 @@ static void gen_fcsr(gen *g)
         emit(g, enc_csr(1, rd, CSR_FCSR, rt));
         break;
     }
+    case 6: /* GCC's quiet compare: frflags rt; fle/flt/feq; fsflags rt, at
+             * times with another FP op inside (its flags go too) */
+        emit(g, enc_csr(2, rt, CSR_FFLAGS, 0));
+        emit(g, enc_r(OPC_OP_FP, rd, below(&g->r, 3), fr(g), fr(g), 0x50 | below(&g->r, 2)));
+        if (chance(&g->r, 25))
+            fp_op(g, below(&g->r, 2), rm(g));
+        emit(g, enc_csr(1, X_ZERO, CSR_FFLAGS, rt));
+        break;
     default: /* fcsr: set flag bits only */
         if (below(&g->r, 2)) {
             emit(g, enc_i(OPC_OP_IMM, rt, 7, xs(g), 0x1f));
