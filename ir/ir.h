@@ -152,6 +152,7 @@ typedef enum ir_exit_kind {
     IR_EXIT_SYSCALL, /* system call; continue at head.pc afterwards */
     IR_EXIT_TRAP,    /* trap at head.pc, see ir_exit.trap and .addr */
     IR_EXIT_FLUSH,   /* code may have changed (fence.i); continue at head.pc */
+    IR_EXIT_INTERP,  /* compiled code only (jit_unit_run): interpret from head.pc */
 } ir_exit_kind;
 
 typedef struct ir_exit {
@@ -166,6 +167,8 @@ typedef struct ir_exit {
 typedef struct ir_mem {
     uint8_t *base;
     uint64_t limit;
+    uint64_t guard; /* host bytes before base and after base + limit that are
+                       reserved and never accessible (0: none known) */
 } ir_mem;
 
 ir_exit ir_interp_run(const ir_block *b, void *state, const ir_mem *mem);

@@ -65,7 +65,7 @@ const char *jit_mode_name(jit_mode m)
     return m >= JIT_OFF && m <= JIT_T2 ? mode_names[m] : "?";
 }
 
-jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err, size_t errlen)
+jit *jit_new(const jit_options *o, size_t state_size, const ir_mem *mem, char *err, size_t errlen)
 {
     jit *j = calloc(1, sizeof *j);
     if (!j || !(j->cells = jit_cells_new())) {
@@ -77,7 +77,8 @@ jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err,
     j->owner_pid = (long)getpid();
     j->opt = *o;
     j->state_size = state_size;
-    j->limit = limit;
+    j->limit = mem->limit;
+    j->guard = mem->guard;
     pthread_mutex_init(&j->mu, NULL);
     pthread_mutex_init(&j->prof_mu, NULL);
     pthread_cond_init(&j->work, NULL);
@@ -159,6 +160,7 @@ static void add_thread_counters(jit_stats *to, const jit_stats *from)
     to->hot_events += from->hot_events;
     to->interp_blocks += from->interp_blocks;
     to->fault_rollbacks += from->fault_rollbacks;
+    to->interp_exits += from->interp_exits;
 }
 
 void jit_print_stats(jit *j)
@@ -476,6 +478,10 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex)
             ex->trap = (ir_trap)t->ctx.trap;
             ex->addr = t->ctx.addr;
             break;
+        case JIT_X_INTERP:
+            t->st.interp_exits++;
+            quiescent(t);
+            return false; /* the dispatcher interprets the block at pc */
         default:
             fprintf(stderr, "liftvm: internal error: compiled code returned %llu at pc 0x%llx\n",
                     (unsigned long long)r, (unsigned long long)h->pc);
@@ -657,6 +663,7 @@ ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem)
     case JIT_X_FLUSH: return (ir_exit){.kind = IR_EXIT_FLUSH};
     case JIT_X_TRAP:
         return (ir_exit){.kind = IR_EXIT_TRAP, .trap = (ir_trap)ctx.trap, .addr = ctx.addr};
+    case JIT_X_INTERP: return (ir_exit){.kind = IR_EXIT_INTERP};
     default:
         fprintf(stderr, "liftvm: internal error: unit returned %llu\n", (unsigned long long)r);
         abort();

@@ -19,7 +19,7 @@
  * normative) and agrees with it bit for bit, including the pc and registers
  * a guest sees at a fault.  Usage from a dispatcher:
  *
- *   jit *j = jit_new(&opts, state_size, mem.limit, err, sizeof err);
+ *   jit *j = jit_new(&opts, state_size, &mem, err, sizeof err);
  *   jit_thread *t = jit_thread_new(j, &mem, block_source, ctx);
  *   for (;;) {
  *       ir_exit ex;
@@ -76,9 +76,10 @@ typedef struct jit_unit jit_unit;     /* one compiled function */
 typedef const ir_block *(*jit_block_fn)(void *ctx, uint64_t pc, bool decode);
 
 /* Starts the session and the compile thread.  state_size: bytes of guest
- * state (it begins with ir_state_head); limit: the guest memory limit baked
- * into bounds checks.  NULL with a message in err on failure. */
-jit *jit_new(const jit_options *o, size_t state_size, uint64_t limit, char *err, size_t errlen);
+ * state (it begins with ir_state_head); mem: its limit and guard are baked
+ * into bounds checks (every thread's memory must have the same).  NULL with
+ * a message in err on failure. */
+jit *jit_new(const jit_options *o, size_t state_size, const ir_mem *mem, char *err, size_t errlen);
 /* Stops the compile thread, frees all code; prints the -d stats summary
  * unless jit_print_stats did. */
 void jit_free(jit *j);
@@ -107,9 +108,12 @@ void jit_thread_online(jit_thread *t);
 void jit_thread_set_interrupt(jit_thread *t, const _Atomic uint32_t *flags);
 
 /* Runs compiled code for the state's pc, if there is any (in forced modes,
- * compiling it first).  Returns false, touching nothing, when the block must
- * be interpreted; else true with the exit that ended the chain of units in
- * *ex: IR_EXIT_NEXT (state pc has no compiled code), SYSCALL, TRAP, FLUSH. */
+ * compiling it first).  Returns false when the block at state pc must be
+ * interpreted: touching nothing, or after compiled code left the
+ * instruction at state pc to the interpreter (a rare address, see
+ * jit_lift.c guest_ptr); else true with the exit that ended the chain of
+ * units in *ex: IR_EXIT_NEXT (state pc has no compiled code), SYSCALL,
+ * TRAP, FLUSH. */
 bool jit_run(jit_thread *t, void *state, ir_exit *ex);
 
 /* After a host fault on this thread siglongjmp'ed out: was it in compiled
@@ -154,7 +158,8 @@ jit_unit *jit_compile_sync(jit *j, const ir_block *const *blocks, size_t n, int 
                            char *err, size_t errlen);
 /* Shorthand for one block, one pass. */
 jit_unit *jit_compile_block_sync(jit *j, const ir_block *b, int tier, char *err, size_t errlen);
-/* Runs u once on state and mem (mem->limit must be the jit's limit). */
+/* Runs u once on state and mem (its limit and guard must be the jit's).
+ * IR_EXIT_INTERP: the caller must interpret a block at state pc. */
 ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem);
 void jit_unit_free(jit *j, jit_unit *u);
 

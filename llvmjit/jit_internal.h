@@ -32,6 +32,7 @@ enum {
     JIT_X_FLUSH,    /* fence.i: state pc is the instruction after it */
     JIT_X_HOT,      /* tier-1 unit reached hot2 on entry; nothing ran */
     JIT_X_BAD,      /* entered at a pc that is not one of its entries (a bug) */
+    JIT_X_INTERP,   /* the instruction at state pc is the interpreter's (guest_ptr) */
 };
 
 /* Distinct indirect-jump targets remembered per block (a bytecode VM's
@@ -133,6 +134,7 @@ typedef struct jit_stats {
     /* per guest thread (jit_thread.st), summed into jit.st as each goes */
     uint64_t runs, exits[5], hot_events, regions, region_blocks, interp_blocks, borrowed;
     uint64_t fault_rollbacks; /* host faults in compiled code, redone by the interpreter */
+    uint64_t interp_exits;    /* instructions compiled code left to the interpreter */
 } jit_stats;
 
 void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o);
@@ -172,7 +174,7 @@ typedef struct jit_cells jit_cells;
 struct jit {
     jit_options opt;
     size_t state_size;
-    uint64_t limit;
+    uint64_t limit, guard;    /* the guest memory's (ir_mem) */
     struct jit_session *sess; /* compile thread only (made there) */
     void *exit_stub;          /* jit_exit_stub: the code of empty cells */
     jit_enter_fn enter;       /* set by the compile thread before any unit exists */

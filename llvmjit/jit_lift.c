@@ -154,22 +154,27 @@ void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
  * interpreter redoes a host fault from (see checkpoints()).  Volatile
  * because nothing reads them before the next checkpoint or exit, and LLVM
  * must neither drop them nor reorder them with the volatile accesses. */
+/* The value of slot s for the interpreter to go on from the current
+ * instruction: the block added all its instructions to instret at its
+ * start, as the interpreter does, and the interpreter running from here
+ * adds those from the current one on again, so they are left out. */
+static LLVMValueRef slot_before_insn(lift *L, uint32_t s)
+{
+    LLVMValueRef v = jl_slot_get(L, s);
+    if (s != SLOT_OF(instret))
+        return v;
+    uint32_t rest = L->cur_guest - (L->insn_no ? L->insn_no - 1 : 0);
+    return LLVMBuildSub(L->B, v, jl_c64(L, rest), "");
+}
+
 static void sync_state(lift *L)
 {
     uint32_t is = SLOT_OF(instret);
     for (uint32_t s = 0; s < L->nslots; s++) {
         if (!bit_get(L->dirty, s))
             continue;
-        LLVMValueRef v = jl_slot_get(L, s);
-        if (s == is) {
-            /* The block added all its instructions at its start, as the
-             * interpreter does; the interpreter redoing from here adds
-             * those from the current one on again, so the checkpoint
-             * leaves them out (and instret stays dirty for the exits). */
-            uint32_t rest = L->cur_guest - (L->insn_no ? L->insn_no - 1 : 0);
-            v = LLVMBuildSub(L->B, v, jl_c64(L, rest), "");
-        }
-        LLVMValueRef st = LLVMBuildStore(L->B, v, state_slot_ptr(L, s));
+        /* (instret stays dirty for the exits, see below) */
+        LLVMValueRef st = LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s));
         LLVMSetVolatile(st, 1);
         LLVMSetAlignment(st, 8);
     }
@@ -370,6 +375,16 @@ static void trap_exit(lift *L, ir_trap trap, LLVMValueRef addr)
     ret_code(L, JIT_X_TRAP);
 }
 
+/* Leaves the current instruction to the interpreter (JIT_X_INTERP): the
+ * exact state before it, pc included (its INSN put it). */
+static void interp_exit(lift *L)
+{
+    for (uint32_t s = 0; s < L->nslots; s++)
+        if (bit_get(L->dirty, s))
+            LLVMSetAlignment(LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s)), 8);
+    ret_code(L, JIT_X_INTERP);
+}
+
 void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
 {
     LLVMBasicBlockRef cold = new_bb(L, "trap"), cont = new_bb(L, "");
@@ -436,15 +451,30 @@ static void note_access(const lift *L, ir_op op, uint64_t *dirty)
     }
 }
 
-/* Host pointer for [ea, ea+size): traps like the interpreter when the range
- * leaves [0, limit), then (sync) writes a checkpoint.  The
- * hot check is the same for every size (ea > limit - 8: one constant in a
- * register for all accesses); only addresses within 8 bytes of the limit
- * take the exact check for their size. */
-static LLVMValueRef guest_ptr(lift *L, LLVMValueRef ea, unsigned size, ir_trap trap, bool sync)
+/* Host pointer for [ea, ea+size), ea = reg + imm: traps like the
+ * interpreter when the range leaves [0, limit), then (sync) writes a
+ * checkpoint.  With guard pages around guest memory and a small imm, the
+ * check is reg <= limit: an access it lets through is inside guest memory
+ * or a guard, where it faults on the host like an unmapped page (and the
+ * interpreter redoes it, see checkpoints()).  A reg above the limit leaves
+ * the instruction to the interpreter (rare: no guest memory is there), so
+ * the code after the check knows reg <= limit and LLVM drops the checks of
+ * later accesses through the same register.  Without guards the check is
+ * the same for every size (ea > limit - 8: one constant in a register for
+ * all accesses), and only addresses within 8 bytes of the limit take the
+ * exact check for their size. */
+static LLVMValueRef guest_ptr(lift *L, LLVMValueRef reg, int64_t imm, unsigned size, ir_trap trap,
+                              bool sync)
 {
-    uint64_t limit = L->in->limit;
-    if (limit < 8) {
+    uint64_t limit = L->in->limit, guard = L->in->guard;
+    LLVMValueRef ea = imm ? LLVMBuildAdd(L->B, reg, jl_c64(L, (uint64_t)imm), "") : reg;
+    if (limit >= 8 && guard >= 8 && imm > -(int64_t)guard && imm <= (int64_t)(guard - 8)) {
+        LLVMBasicBlockRef high = new_bb(L, "reg.high"), ok = new_bb(L, "");
+        cond_br_cold(L, icmp(L, LLVMIntUGT, reg, jl_c64(L, limit)), high, ok);
+        LLVMPositionBuilderAtEnd(L->B, high);
+        interp_exit(L);
+        LLVMPositionBuilderAtEnd(L->B, ok);
+    } else if (limit < 8) {
         LLVMValueRef out = limit < size ? LLVMConstInt(L->i1, 1, 0)
                                         : icmp(L, LLVMIntUGT, ea, jl_c64(L, limit - size));
         jl_trap_if(L, out, trap, ea);
@@ -477,9 +507,8 @@ static LLVMTypeRef int_type(lift *L, unsigned size)
 
 static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool sign)
 {
-    LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p =
-        guest_ptr(L, ea, size, IR_TRAP_LOAD_FAULT, checkpoints(L, (ir_op)in->op, L->dirty));
+    LLVMValueRef p = guest_ptr(L, L->t[in->a], in->imm, size, IR_TRAP_LOAD_FAULT,
+                               checkpoints(L, (ir_op)in->op, L->dirty));
     LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
     LLVMSetVolatile(v, 1);
     LLVMSetAlignment(v, 1);
@@ -490,9 +519,8 @@ static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool si
 
 static void lift_store(lift *L, const ir_insn *in, unsigned size)
 {
-    LLVMValueRef ea = LLVMBuildAdd(L->B, L->t[in->a], jl_c64(L, (uint64_t)in->imm), "");
-    LLVMValueRef p =
-        guest_ptr(L, ea, size, IR_TRAP_STORE_FAULT, checkpoints(L, (ir_op)in->op, L->dirty));
+    LLVMValueRef p = guest_ptr(L, L->t[in->a], in->imm, size, IR_TRAP_STORE_FAULT,
+                               checkpoints(L, (ir_op)in->op, L->dirty));
     LLVMValueRef v = L->t[in->b];
     if (size < 8)
         v = trunc_to(L, v, int_type(L, size));
@@ -507,7 +535,7 @@ static LLVMValueRef atomic_ptr(lift *L, LLVMValueRef x, unsigned size, ir_trap b
 {
     LLVMValueRef mis = nonzero(L, LLVMBuildAnd(L->B, x, jl_c64(L, size - 1), ""));
     jl_trap_if(L, mis, IR_TRAP_MISALIGNED, x);
-    return guest_ptr(L, x, size, bounds_trap, true); /* LR too: it reserves */
+    return guest_ptr(L, x, 0, size, bounds_trap, true); /* LR too: it reserves */
 }
 
 static LLVMValueRef lift_lr(lift *L, const ir_insn *in, unsigned size)

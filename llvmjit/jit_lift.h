@@ -44,6 +44,7 @@ typedef struct jit_lift_in {
     bool loops;           /* branches to the given blocks stay inside the unit */
     size_t state_size;
     uint64_t limit;       /* guest memory limit */
+    uint64_t guard;       /* inaccessible host bytes on each side of it (ir_mem) */
     const char *name;     /* function name */
     jit_cell *head_cell;  /* tier 1: entry counter, NULL for none */
     uint64_t hot2;        /* count value at which the entry returns JIT_X_HOT */

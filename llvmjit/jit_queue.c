@@ -100,6 +100,7 @@ static jit_unit *compile(jit *j, jit_req *r)
         .loops = r->loops,
         .state_size = j->state_size,
         .limit = j->limit,
+        .guard = j->guard,
         .name = name,
         .head_cell = counting ? r->head : NULL,
         .hot2 = counting ? j->opt.hot2 : 0,

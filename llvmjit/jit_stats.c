@@ -51,13 +51,13 @@ void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o)
             "jit: %llu blocks interpreted; %llu entries into compiled code; exits: next %llu, "
             "syscall %llu, trap %llu, flush %llu, hot %llu; %llu regions of %llu blocks, "
             "%llu cells entering a region's other blocks; %llu host faults in compiled code "
-            "redone by the interpreter\n",
+            "redone by the interpreter, %llu accesses left to it\n",
             (unsigned long long)s->interp_blocks, (unsigned long long)s->runs,
             (unsigned long long)s->exits[0], (unsigned long long)s->exits[1],
             (unsigned long long)s->exits[2], (unsigned long long)s->exits[3],
             (unsigned long long)s->exits[4], (unsigned long long)s->regions,
             (unsigned long long)s->region_blocks, (unsigned long long)s->borrowed,
-            (unsigned long long)s->fault_rollbacks);
+            (unsigned long long)s->fault_rollbacks, (unsigned long long)s->interp_exits);
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         fprintf(f, "jit: peak RSS %.1f MB\n", ru.ru_maxrss / 1024.0);

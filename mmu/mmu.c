@@ -1,11 +1,11 @@
 /*
  * mmu.c — user-mode guest memory: one reserved host range plus a page table.
  *
- *   host:   base ──────────────────────────── base+limit ── +MMU_GUARD
- *           │ guest page 0 │ page 1 │ ...     │ PROT_NONE guard        │
- *   table:  perm[0]        perm[1]  ...         (one byte per page)
+ *   host:  base-MMU_GUARD ── base ──────────────────── base+limit ── +MMU_GUARD
+ *          │ PROT_NONE guard │ guest page 0 │ page 1 │ ... │ PROT_NONE guard │
+ *   table:                    perm[0]        perm[1]  ...   (one byte per page)
  *
- * The whole range [base, base + limit + MMU_GUARD) is reserved PROT_NONE
+ * The whole range [base - MMU_GUARD, base + limit + MMU_GUARD) is reserved PROT_NONE
  * with MAP_NORESERVE at creation and is never given back to the host while
  * the space lives: "unmapping" a guest page replaces it with a fresh
  * PROT_NONE reservation, so no host allocation can ever land inside the
@@ -17,7 +17,10 @@
  * execute is host-readable (code is decoded by reading it, never run), a
  * writable one is host-writable, so guest accesses that break the guest
  * permissions fault on the host and the runtime turns them into guest
- * signals.  A guest page that is W but not R gets host R|W.
+ * signals.  A guest page that is W but not R gets host R|W.  The guards
+ * let compiled code check a base register once for several accesses at
+ * small offsets from it (llvmjit/jit_lift.c guest_ptr): one that lands in a
+ * guard faults on the host like an unmapped guest page.
  */
 #include "mmu/mmu.h"
 
@@ -58,15 +61,16 @@ mmu_space *mmu_space_new(uint64_t limit) {
         return NULL;
     s->limit = limit;
     s->npages = limit / MMU_PAGE_SIZE;
-    void *base = mmap(NULL, limit + MMU_GUARD, PROT_NONE, RESERVE_FLAGS, -1, 0);
-    if (base == MAP_FAILED) {
+    uint8_t *low = mmap(NULL, limit + 2 * MMU_GUARD, PROT_NONE, RESERVE_FLAGS, -1, 0);
+    if (low == MAP_FAILED) {
         free(s);
         return NULL;
     }
+    uint8_t *base = low + MMU_GUARD;
     void *perm = mmap(NULL, s->npages, PROT_READ | PROT_WRITE, RESERVE_FLAGS, -1, 0);
     if (perm == MAP_FAILED) {
         int e = errno;
-        munmap(base, limit + MMU_GUARD);
+        munmap(low, limit + 2 * MMU_GUARD);
         free(s);
         errno = e;
         return NULL;
@@ -79,7 +83,7 @@ mmu_space *mmu_space_new(uint64_t limit) {
 void mmu_space_free(mmu_space *s) {
     if (!s)
         return;
-    munmap(s->base, s->limit + MMU_GUARD);
+    munmap(s->base - MMU_GUARD, s->limit + 2 * MMU_GUARD);
     munmap(s->perm, s->npages);
     free(s);
 }
@@ -338,5 +342,5 @@ bool mmu_fetch16(const mmu_space *s, uint64_t addr, uint16_t *out) {
 
 bool mmu_owns_host_addr(const mmu_space *s, const void *p) {
     uintptr_t a = (uintptr_t)p, b = (uintptr_t)s->base;
-    return a >= b && a - b < s->limit + MMU_GUARD;
+    return a >= b - MMU_GUARD && a - (b - MMU_GUARD) < s->limit + 2 * MMU_GUARD;
 }

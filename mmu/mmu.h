@@ -7,7 +7,8 @@
  * the page mirrors R and W (X is never given to the host: guest code is only
  * decoded, not run), so a guest store to a read-only page faults on the host
  * and the runtime turns that fault into a guest SIGSEGV.  Nothing outside
- * [base, base + limit + MMU_GUARD) is ever mapped or touched for the guest.
+ * [base - MMU_GUARD, base + limit + MMU_GUARD) is ever mapped or touched for
+ * the guest; the guards on both sides are never accessible.
  */
 #ifndef LIFTVM_MMU_H
 #define LIFTVM_MMU_H
@@ -18,7 +19,7 @@
 
 #define MMU_PAGE_SIZE 4096ull
 #define MMU_PAGE_MASK (MMU_PAGE_SIZE - 1)
-#define MMU_GUARD (64ull << 10) /* inaccessible host bytes after limit */
+#define MMU_GUARD (64ull << 10) /* inaccessible host bytes before 0 and after limit */
 
 enum { MMU_R = 1, MMU_W = 2, MMU_X = 4 };
 
@@ -61,7 +62,7 @@ long mmu_read_str(const mmu_space *s, uint64_t addr, char *dst, size_t max);
 /* Instruction fetch of one 16-bit parcel: false if not mapped executable. */
 bool mmu_fetch16(const mmu_space *s, uint64_t addr, uint16_t *out);
 
-/* True if host address p lies in the space's reserved range (incl. guard). */
+/* True if host address p lies in the space's reserved range (incl. the guards). */
 bool mmu_owns_host_addr(const mmu_space *s, const void *p);
 
 #endif

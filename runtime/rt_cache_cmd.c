@@ -245,14 +245,13 @@ static int cache_build(const char *program, jit_options jo, jit_cache_options co
         return 1;
     }
     a.blocks = rt_bcache_new();
-    jit *j =
-        a.blocks ? jit_new(&jo, a.p.arch->state_size, mmu_limit(a.p.mm), err, sizeof err) : NULL;
+    const ir_mem mem = {mmu_base(a.p.mm), mmu_limit(a.p.mm), MMU_GUARD};
+    jit *j = a.blocks ? jit_new(&jo, a.p.arch->state_size, &mem, err, sizeof err) : NULL;
     if (!j) {
         fprintf(stderr, "liftvm: cache build: the jit cannot start: %s\n",
                 a.blocks ? err : "out of memory");
         return 1;
     }
-    const ir_mem mem = {mmu_base(a.p.mm), mmu_limit(a.p.mm)};
     jit_thread *t = jit_thread_new(j, &mem, block_source, &a);
     char *interp = a.p.interp_base ? interp_path(prog, a.p.sysroot) : NULL;
     jit_guest g = {

@@ -79,9 +79,10 @@ static _Thread_local rt_bcache_reader *reader;
 static _Thread_local jit_thread *jt;
 /* Blocks left to interpret before entering compiled code again, after a
  * host fault in compiled code: its state is the unit's last checkpoint and
- * the interpreter must repeat the loads since, up to the fault.  Bounded so
- * that a fault that does not recur (another thread changed the map) lets
- * the compiled code back in. */
+ * the interpreter must repeat the loads since, up to the fault, which
+ * recurs as a host fault or a trap (ending the redo).  Bounded so that a
+ * fault that does not recur (another thread changed the map) lets the
+ * compiled code back in. */
 static _Thread_local uint32_t redo_blocks;
 #define REDO_BLOCKS_MAX (1u << 20)
 
@@ -409,8 +410,11 @@ static bool after_block(rt_thread *t, ir_exit ex) {
         drop_translations(true, 0, 0);
         return true;
     case IR_EXIT_TRAP:
+        redo_blocks = 0; /* a redo ends at the trap (an address out of range) */
         guest_trap(t, ex.trap, ex.addr);
         return true;
+    case IR_EXIT_INTERP: /* jit_unit_run's only; jit_run returns false instead */
+        break;
     }
     fprintf(stderr, "liftvm: internal error: unknown block exit %d at 0x%lx\n", (int)ex.kind,
             ((ir_state_head *)t->cpu)->pc);
@@ -421,7 +425,7 @@ static bool after_block(rt_thread *t, ir_exit ex) {
 static void dispatch(rt_thread *t, rt_bcache *cache) {
     rt_proc *p = t->proc;
     ir_state_head *head = t->cpu;
-    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm)};
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD};
     for (;;) {
         rt_bcache_quiescent(reader);
         if (atomic_load_explicit(&t->flags, memory_order_relaxed) && !rt_signal_deliver(t, false))
@@ -509,7 +513,8 @@ static void start_jit(rt_proc *p) {
     if (cache_opts.mode != JIT_CACHE_OFF)
         jit_cache_fd_reserve(); /* before jit_new starts the compile thread */
     char err[256];
-    tr.j = jit_new(&o, p->arch->state_size, mmu_limit(p->mm), err, sizeof err);
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD};
+    tr.j = jit_new(&o, p->arch->state_size, &mem, err, sizeof err);
     if (!tr.j) {
         fprintf(stderr, "liftvm: the jit cannot start (%s); interpreting only\n", err);
         return;
@@ -537,7 +542,7 @@ static void run_thread(rt_thread *t) {
         rt_thread_exit_process(1);
     }
     if (tr.j) {
-        const ir_mem mem = {mmu_base(t->proc->mm), mmu_limit(t->proc->mm)};
+        const ir_mem mem = {mmu_base(t->proc->mm), mmu_limit(t->proc->mm), MMU_GUARD};
         jt = jit_thread_new(tr.j, &mem, jit_block_source, NULL);
         if (!jt)
             fprintf(stderr, "liftvm: out of memory for a thread's jit state; it interprets\n");

@@ -165,6 +165,8 @@ static bool finish_exit(const ir_exit *ex, const fe_rv64_state *st, uint64_t end
         *r = RD_SIGNAL;
         *sig = rd_trap_signal(ex->trap);
         return true;
+    case IR_EXIT_INTERP: /* the engines interpret first (interp_step) */
+        break;
     }
     *r = RD_FAILED;
     snprintf(err, errlen, "unknown exit kind %d", (int)ex->kind);
@@ -247,7 +249,7 @@ static bool jit_open(rd_engine *e, const rd_machine *m, char *err, size_t errlen
     jit_options_default(&o);
     o.mode = e->param == 11 ? JIT_T1 : e->param == 12 ? JIT_T2 : JIT_OFF;
     c->m = m;
-    c->j = jit_new(&o, sizeof(fe_rv64_state), m->mem.limit, err, errlen);
+    c->j = jit_new(&o, sizeof(fe_rv64_state), &m->mem, err, errlen);
     if (!c->j) {
         free(c);
         return false;
@@ -278,6 +280,18 @@ static unsigned t1_block_size(uint64_t entry)
     return sizes[slot % (sizeof sizes / sizeof sizes[0])];
 }
 
+/* After IR_EXIT_INTERP (compiled code left an access at a rare address to
+ * the interpreter, as jit_run does): one interpreted block from state pc. */
+static bool interp_step(bcache *c, const rd_machine *m, fe_rv64_state *st, ir_exit *ex, char *err,
+                        size_t errlen)
+{
+    ir_block *b = bc_get(c, m, st->head.pc, 64, NULL, err, errlen);
+    if (!b)
+        return false;
+    *ex = ir_interp_run(b, st, &m->mem);
+    return true;
+}
+
 /* Tier 1, one block per unit, run by this loop. */
 static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, uint64_t end_pc,
                         int *sig, char *err, size_t errlen)
@@ -306,6 +320,8 @@ static rd_status run_t1(rd_engine *e, const rd_machine *m, fe_rv64_state *st, ui
             }
         }
         ir_exit ex = jit_unit_run(c->units[i], st, &m->mem);
+        if (ex.kind == IR_EXIT_INTERP && !interp_step(c, m, st, &ex, err, errlen))
+            break;
         if (ex.kind == IR_EXIT_FLUSH)
             bc_clear(c, free_unit, jc);
         if (finish_exit(&ex, st, end_pc, sig, &r, err, errlen))
@@ -383,6 +399,8 @@ static rd_status run_t2(rd_engine *e, const rd_machine *m, fe_rv64_state *st, ui
             }
         }
         ir_exit ex = jit_unit_run(c->units[i], st, &m->mem);
+        if (ex.kind == IR_EXIT_INTERP && !interp_step(c, m, st, &ex, err, errlen))
+            break;
         if (ex.kind == IR_EXIT_FLUSH)
             bc_clear(c, free_unit, jc);
         if (finish_exit(&ex, st, end_pc, sig, &r, err, errlen))

@@ -36,7 +36,7 @@ static void setup(void)
     jit_options o;
     jit_options_default(&o);
     char err[256];
-    J = jit_new(&o, sizeof(test_state), MEM_SIZE, err, sizeof err);
+    J = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0}, err, sizeof err);
     cr_assert_not_null(J, "jit_new: %s", err);
 }
 
@@ -87,7 +87,7 @@ static ir_exit check_states(const ir_block *b, const test_state *inits, size_t n
     char vbuf[128];
     const char *bad = ir_verify(b, vbuf, sizeof vbuf);
     cr_assert_null(bad, "verify: %s", bad);
-    const ir_mem mem = {mem_base, MEM_SIZE};
+    const ir_mem mem = {mem_base, MEM_SIZE, 0};
     static uint8_t want_mem[LOW + HIGH], got_mem[LOW + HIGH];
     jit_unit *u[3];
     for (int tier = 1; tier <= 2; tier++) {
@@ -548,7 +548,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
  * returns true if it took a host fault, with the state in *out. */
 static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init, test_state *out)
 {
-    const ir_mem mem = {mem_base, MEM_SIZE};
+    const ir_mem mem = {mem_base, MEM_SIZE, 0};
     static test_state st; /* static: survives the siglongjmp */
     st = *init;
     fill_memory(mem_base, 7);
@@ -722,7 +722,7 @@ typedef struct mt_arg {
 static void *mt_guest(void *p)
 {
     mt_arg *a = p;
-    const ir_mem mem = {mem_base, MEM_SIZE};
+    const ir_mem mem = {mem_base, MEM_SIZE, 0};
     jit_thread *t = jit_thread_new(a->j, &mem, mt_source, NULL);
     if (!t) {
         a->wrong = -1;
@@ -769,7 +769,7 @@ static void mt_run(jit_mode mode)
     o.hot1 = 3;
     o.hot2 = 40;
     char err[256];
-    jit *j = jit_new(&o, sizeof(test_state), MEM_SIZE, err, sizeof err);
+    jit *j = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0}, err, sizeof err);
     cr_assert_not_null(j, "jit_new: %s", err);
     mt_make_blocks();
     pthread_t th[MT_THREADS];
