@@ -150,10 +150,6 @@ void jl_slot_put(lift *L, uint32_t s, LLVMValueRef v)
     L->slot_raw[s] = NULL;
 }
 
-/* A checkpoint: volatile stores of the changed slots, the state the
- * interpreter redoes a host fault from (see checkpoints()).  Volatile
- * because nothing reads them before the next checkpoint or exit, and LLVM
- * must neither drop them nor reorder them with the volatile accesses. */
 /* The value of slot s for the interpreter to go on from the current
  * instruction: the block added all its instructions to instret at its
  * start, as the interpreter does, and the interpreter running from here
@@ -167,19 +163,22 @@ static LLVMValueRef slot_before_insn(lift *L, uint32_t s)
     return LLVMBuildSub(L->B, v, jl_c64(L, rest), "");
 }
 
+/* A checkpoint: volatile stores of the changed slots, the state the
+ * interpreter redoes a host fault from (see checkpoints()).  Volatile
+ * because nothing reads them before the next checkpoint or exit, and LLVM
+ * must neither drop them nor reorder them with the volatile accesses. */
 static void sync_state(lift *L)
 {
     uint32_t is = SLOT_OF(instret);
     for (uint32_t s = 0; s < L->nslots; s++) {
         if (!bit_get(L->dirty, s))
             continue;
-        /* (instret stays dirty for the exits, see below) */
         LLVMValueRef st = LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s));
         LLVMSetVolatile(st, 1);
         LLVMSetAlignment(st, 8);
     }
     memset(L->dirty, 0, L->nwords * sizeof *L->dirty);
-    bit_set(L->dirty, is);
+    bit_set(L->dirty, is); /* the exits store all of the block's instructions */
 }
 
 /* Stores the changed slots before leaving the unit; pc (if not NULL)
