@@ -263,7 +263,7 @@ static void start_session(jit *j)
             j->enter = (jit_enter_fn)jit_session_enter(c.s);
     } else {
         j->broken = true;
-        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %s", c.err);
+        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %.200s", c.err);
         fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
     }
 }
