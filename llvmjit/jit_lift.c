@@ -163,6 +163,19 @@ static LLVMValueRef slot_before_insn(lift *L, uint32_t s)
     return LLVMBuildSub(L->B, v, jl_c64(L, rest), "");
 }
 
+/* Stores the changed slots as the interpreter would have them before the
+ * current instruction. */
+static void store_before_insn(lift *L, bool is_volatile)
+{
+    for (uint32_t s = 0; s < L->nslots; s++) {
+        if (!bit_get(L->dirty, s))
+            continue;
+        LLVMValueRef st = LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s));
+        LLVMSetVolatile(st, is_volatile);
+        LLVMSetAlignment(st, 8);
+    }
+}
+
 /* A checkpoint: volatile stores of the changed slots, the state the
  * interpreter redoes a host fault from (see checkpoints()).  Volatile
  * because nothing reads them before the next checkpoint or exit, and LLVM
@@ -170,13 +183,7 @@ static LLVMValueRef slot_before_insn(lift *L, uint32_t s)
 static void sync_state(lift *L)
 {
     uint32_t is = SLOT_OF(instret);
-    for (uint32_t s = 0; s < L->nslots; s++) {
-        if (!bit_get(L->dirty, s))
-            continue;
-        LLVMValueRef st = LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s));
-        LLVMSetVolatile(st, 1);
-        LLVMSetAlignment(st, 8);
-    }
+    store_before_insn(L, true);
     memset(L->dirty, 0, L->nwords * sizeof *L->dirty);
     bit_set(L->dirty, is); /* the exits store all of the block's instructions */
 }
@@ -378,9 +385,7 @@ static void trap_exit(lift *L, ir_trap trap, LLVMValueRef addr)
  * exact state before it, pc included (its INSN put it). */
 static void interp_exit(lift *L)
 {
-    for (uint32_t s = 0; s < L->nslots; s++)
-        if (bit_get(L->dirty, s))
-            LLVMSetAlignment(LLVMBuildStore(L->B, slot_before_insn(L, s), state_slot_ptr(L, s)), 8);
+    store_before_insn(L, false);
     ret_code(L, JIT_X_INTERP);
 }
 

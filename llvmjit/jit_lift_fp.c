@@ -233,18 +233,23 @@ static fast host_result(lift *L, LLVMValueRef r)
 }
 
 
-/* min/max of two non-NaN values by their bits: flipping the magnitude bits
- * of negative values makes the patterns order like the values as signed
- * integers, with -0 below +0 as RISC-V wants (fmin(-0, +0) = -0). */
-static LLVMValueRef minmax(lift *L, bool max, bool is32, LLVMValueRef a, LLVMValueRef b)
+/* A key that orders the binary32 (xi: i32) or binary64 (i64) pattern xi
+ * like its value as a signed integer, for non-NaNs: flipping the magnitude
+ * bits of negative values does it, with -0 just below +0. */
+static LLVMValueRef order_key(lift *L, LLVMValueRef xi, bool is32)
 {
     LLVMTypeRef it = is32 ? L->i32 : L->i64;
+    LLVMValueRef sign = LLVMBuildAShr(L->B, xi, LLVMConstInt(it, is32 ? 31 : 63, 0), "");
+    return LLVMBuildXor(L->B, xi, LLVMBuildLShr(L->B, sign, LLVMConstInt(it, 1, 0), ""), "");
+}
+
+/* min/max of two non-NaN values by their keys, -0 below +0 as RISC-V
+ * wants (fmin(-0, +0) = -0). */
+static LLVMValueRef minmax(lift *L, bool max, bool is32, LLVMValueRef a, LLVMValueRef b)
+{
     LLVMValueRef k[2], v[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        LLVMValueRef x = is32 ? LLVMBuildTrunc(L->B, v[i], it, "") : v[i];
-        LLVMValueRef sign = LLVMBuildAShr(L->B, x, LLVMConstInt(it, is32 ? 31 : 63, 0), "");
-        k[i] = LLVMBuildXor(L->B, x, LLVMBuildLShr(L->B, sign, LLVMConstInt(it, 1, 0), ""), "");
-    }
+    for (int i = 0; i < 2; i++)
+        k[i] = order_key(L, is32 ? LLVMBuildTrunc(L->B, v[i], L->i32, "") : v[i], is32);
     LLVMValueRef first = LLVMBuildICmp(L->B, max ? LLVMIntSGT : LLVMIntSLT, k[0], k[1], "");
     return LLVMBuildSelect(L->B, first, a, b, "");
 }
@@ -475,14 +480,18 @@ static bool has_fast_path(ir_op op)
            (op >= IR_FCVT_W_F32 && op <= IR_FCVT_F64_F32);
 }
 
+static bool is_compare(ir_op op)
+{
+    return (op >= IR_FEQ32 && op <= IR_FLE32) || (op >= IR_FEQ64 && op <= IR_FLE64);
+}
+
 /* feq/flt/fle in integer code, their invalid flag accrued in software: no
- * host FP op, so the MXCSR gains nothing (see L->fflags_read).  Keys that
- * order the patterns like the values (minmax) decide, except that -0 and
- * +0 are equal. */
+ * host FP op, so the MXCSR gains nothing (see L->fflags_read).  order_key
+ * decides, except that -0 and +0 are equal. */
 static void quiet_compare(lift *L, const ir_insn *in)
 {
     ir_op op = (ir_op)in->op;
-    bool is32 = op == IR_FEQ32 || op == IR_FLT32 || op == IR_FLE32;
+    bool is32 = op <= IR_FLE32;
     LLVMTypeRef it = is32 ? L->i32 : L->i64;
     LLVMValueRef v[2] = {L->t[in->a], L->t[in->b]}, k[2], nan[2], quiet[2];
     uint64_t quiet_bit = is32 ? 0x400000u : UINT64_C(0x8000000000000);
@@ -490,10 +499,8 @@ static void quiet_compare(lift *L, const ir_insn *in)
         LLVMValueRef x = is32 ? and_(L, v[i], jl_c64(L, 0xffffffffu)) : v[i];
         nan[i] = is_nan_bits(L, x, is32);
         quiet[i] = LLVMBuildICmp(L->B, LLVMIntNE, and_(L, x, jl_c64(L, quiet_bit)), jl_c64(L, 0), "");
-        LLVMValueRef xi = is32 ? LLVMBuildTrunc(L->B, x, it, "") : x;
-        LLVMValueRef sign = LLVMBuildAShr(L->B, xi, LLVMConstInt(it, is32 ? 31 : 63, 0), "");
-        k[i] = LLVMBuildXor(L->B, xi, LLVMBuildLShr(L->B, sign, LLVMConstInt(it, 1, 0), ""), "");
-        v[i] = xi;
+        v[i] = is32 ? LLVMBuildTrunc(L->B, x, it, "") : x;
+        k[i] = order_key(L, v[i], is32);
     }
     LLVMValueRef any_nan = LLVMBuildOr(L->B, nan[0], nan[1], "");
     LLVMValueRef mag = LLVMBuildShl(L->B, LLVMBuildOr(L->B, v[0], v[1], ""), LLVMConstInt(it, 1, 0), "");
@@ -516,12 +523,6 @@ static void quiet_compare(lift *L, const ir_insn *in)
     accrue(L, LLVMBuildShl(L->B, nv, jl_c64(L, 4), "")); /* IR_FPF_NV is 1 << 4 */
     if (in->d != IR_NONE)
         L->t[in->d] = LLVMBuildZExt(L->B, r, L->i64, "");
-}
-
-static bool is_compare(ir_op op)
-{
-    return op == IR_FEQ32 || op == IR_FLT32 || op == IR_FLE32 || op == IR_FEQ64 ||
-           op == IR_FLT64 || op == IR_FLE64;
 }
 
 bool jl_lift_fp(lift *L, const ir_insn *in)
