@@ -32,11 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <llvm-c/Orc.h>
-
 #include "ir/ir_fp.h"
+#include "llvmjit/jit_backend.h"
 #include "llvmjit/jit_cache_priv.h"
-#include "llvmjit/jit_session.h"
 
 void jit_options_default(jit_options *o)
 {
@@ -98,12 +96,12 @@ jit *jit_new(const jit_options *o, size_t state_size, const ir_mem *mem, char *e
 
 static void drop_installed(jit_cell *c, void *arg)
 {
-    (void)arg;
+    jit *j = arg;
     if (c->unit) {
         /* The LLJIT is going: only drop our reference (cached units linked
          * without ORC have none; the cache frees their memory). */
         if (c->unit->rt)
-            LLVMOrcReleaseResourceTracker(c->unit->rt);
+            j->llvm->session_release(j->sess, c->unit->rt);
         free(c->unit->members);
         free(c->unit);
         c->unit = NULL;
@@ -138,8 +136,9 @@ void jit_free(jit *j)
     j->st.drain_ns = jit_now_ns() - now;
     jit_cache_close(j); /* writes the disk cache's pack */
     jit_perf_close(j);
-    jit_cells_each(j->cells, drop_installed, NULL);
-    jit_session_free(j->sess); /* frees all code */
+    jit_cells_each(j->cells, drop_installed, j);
+    if (j->sess)
+        j->llvm->session_free(j->sess); /* frees all code */
     if (j->opt.log_stats)
         jit_stats_print(&j->st, j->opt.log ? j->opt.log : stderr, &j->opt);
     jit_cells_free(j->cells);

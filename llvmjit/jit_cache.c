@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <llvm-c/TargetMachine.h>
 #include <llvm/Config/llvm-config.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -41,7 +40,7 @@
 #include "llvmjit/jit_cache_priv.h"
 #include "llvmjit/jit_cache_store.h"
 #include "llvmjit/jit_objfile.h"
-#include "llvmjit/jit_session.h"
+#include "llvmjit/jit_backend.h"
 
 typedef struct jit_cache jit_cache;
 
@@ -160,32 +159,14 @@ typedef struct build_id_search {
     size_t len;
 } build_id_search;
 
-/* dl_iterate_phdr callback: the GNU build-id note of the main program. */
+/* dl_iterate_phdr callback: the GNU build-id note of the main program
+ * (the first object); 1 stops the walk. */
 static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
     build_id_search *b = arg;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_NOTE)
-            continue;
-        const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
-        while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
-            const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
-            size_t nsz = (n->n_namesz + 3) & ~3u, dsz = (n->n_descsz + 3) & ~3u;
-            const uint8_t *name = p + sizeof *n, *desc = name + nsz;
-            if ((size_t)(end - name) < nsz + dsz)
-                break;
-            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
-                n->n_descsz <= sizeof b->id) {
-                memcpy(b->id, desc, n->n_descsz);
-                b->len = n->n_descsz;
-                return 1;
-            }
-            p = desc + dsz;
-        }
-    }
-    return 1; /* the first object is the main program: stop */
+    b->len = jit_elf_build_id(info, b->id, sizeof b->id);
+    return 1;
 }
 
 /* liftvm's build id: the GNU build-id note, else a hash of the executable. */
@@ -233,7 +214,8 @@ static void digest(XXH3_state_t *h, uint8_t out[JC_ID_LEN])
  * feature words, extended features, brand string) and XCR0 (which vector
  * state the OS enables), so equal inputs give LLVM equal CPU names and
  * features; hashing them costs microseconds where asking LLVM for its
- * strings cost ~0.3 ms per call.  Elsewhere: LLVM's strings. */
+ * strings cost ~0.3 ms per call (and needs LLVM, which a warm run does not
+ * load). */
 static void hash_host_cpu(XXH3_state_t *h)
 {
 #if defined(__x86_64__)
@@ -261,11 +243,7 @@ static void hash_host_cpu(XXH3_state_t *h)
     }
     put_u64(h, xcr0);
 #else
-    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
-    put_str(h, cpu ? cpu : "");
-    put_str(h, features ? features : "");
-    LLVMDisposeMessage(cpu);
-    LLVMDisposeMessage(features);
+#error "liftvm's jit emits x86-64 code: the host must be x86-64"
 #endif
 }
 
@@ -793,8 +771,8 @@ static bool link_with_orc(jit *j, jit_cache *c, const jc_record *r, void *obj,
     if (w != (int)r->name_len || !jit_obj_rename(obj, r->obj_size, name, fresh) ||
         !session_ready(j))
         return false;
-    if (!jit_session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells, r->n_exits, out,
-                          err, sizeof err)) {
+    if (!j->llvm->session_load(j->sess, obj, r->obj_size, fresh, r->exits, cells, r->n_exits,
+                               out, err, sizeof err)) {
         if (j->opt.log_units)
             fprintf(j->opt.log ? j->opt.log : stderr, "jit: cached unit at 0x%llx: %s\n",
                     (unsigned long long)r->pc, err);

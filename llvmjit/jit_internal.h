@@ -169,12 +169,14 @@ typedef struct jit_req {
 } jit_req;
 
 struct jit_session;
+struct jit_backend;
 typedef struct jit_cells jit_cells;
 
 struct jit {
     jit_options opt;
     size_t state_size;
     uint64_t limit, guard;    /* the guest memory's (ir_mem) */
+    const struct jit_backend *llvm; /* set with sess, before it */
     struct jit_session *sess; /* compile thread only (made there) */
     void *exit_stub;          /* jit_exit_stub: the code of empty cells */
     jit_enter_fn enter;       /* set by the compile thread before any unit exists */
@@ -193,7 +195,7 @@ struct jit {
     uint64_t started_ns;      /* jit_new (jit_now_ns) */
     long owner_pid;           /* the process that made it (not a forked child) */
     uint64_t drain_until;     /* after stop, queued compiles go on until then (jit_free) */
-    char start_err[256];
+    char start_err[512];
     jit_req *q_head, *q_tail;
     uint64_t q_len;
     jit_unit *retired;        /* replaced or dropped; freed once no guest thread can run them */

@@ -8,11 +8,12 @@
  * jit_obj_link is a tiny static linker for the cached objects of units:
  * allocatable sections one after the other, R_X86_64_64 relocations (all
  * LLVM emits for units under the large code model: cells, host helpers,
- * constant pools).
+ * constant pools).  jit_elf_build_id reads a loaded object's build-id note.
  */
 #include "llvmjit/jit_objfile.h"
 
 #include <elf.h>
+#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,4 +296,29 @@ bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
     *entry = dst + off[f->st_shndx] + f->st_value;
     *code_size = f->st_size;
     return true;
+}
+
+size_t jit_elf_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t cap)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+        while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+            const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+            size_t nsz = (n->n_namesz + 3) & ~3u, dsz = (n->n_descsz + 3) & ~3u;
+            const uint8_t *name = p + sizeof *n, *desc = name + nsz;
+            if ((size_t)(end - name) < nsz + dsz)
+                break;
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+                if (n->n_descsz > cap)
+                    return 0;
+                memcpy(out, desc, n->n_descsz);
+                return n->n_descsz;
+            }
+            p = desc + dsz;
+        }
+    }
+    return 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dl_phdr_info;
+
 /* True if obj is an ELF64 little-endian x86-64 relocatable object whose
  * section headers and symbol table lie inside its len bytes and which
  * defines the function name; else false with the reason in err. */
@@ -50,5 +52,11 @@ typedef uint64_t (*jit_obj_resolve_fn)(void *ctx, const char *name);
 bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
                   jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
                   size_t *code_size);
+
+/* ---- loaded objects ---- */
+
+/* Copies the GNU build-id note of a loaded ELF object (an entry of
+ * dl_iterate_phdr) to out; its length, 0 if it has none (or above cap). */
+size_t jit_elf_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t cap);
 
 #endif

@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "llvmjit/jit_backend.h"
 #include "llvmjit/jit_cache_priv.h"
-#include "llvmjit/jit_session.h"
 
 void jit_req_free(jit_req *r)
 {
@@ -54,7 +54,7 @@ static void free_units(jit *j, jit_unit *u)
         if (u->mem)
             jit_cache_release_code(j, u->mem);
         else if (j->sess)
-            jit_session_remove(j->sess, u->rt);
+            j->llvm->session_remove(j->sess, u->rt);
         free(u->members);
         free(u);
         j->st.freed++;
@@ -111,11 +111,11 @@ static jit_unit *compile(jit *j, jit_req *r)
     jit_compiled c = {0};
     int tier = r->tier >= 2 ? 2 : 1;
     jit_unit *u = NULL;
-    if (jit_session_compile(j->sess, &in, j->opt.dump_dir, force_fail, r->cacheable, &t, &c,
+    if (j->llvm->session_compile(j->sess, &in, j->opt.dump_dir, force_fail, r->cacheable, &t, &c,
                             r->err, sizeof r->err)) {
         u = calloc(1, sizeof *u);
         if (!u) {
-            jit_session_remove(j->sess, c.rt);
+            j->llvm->session_remove(j->sess, c.rt);
             snprintf(r->err, sizeof r->err, "out of memory");
         } else {
             u->pc = r->blocks[0]->pc;
@@ -240,14 +240,18 @@ static void compile_one(jit *j, void *arg)
 }
 
 typedef struct session_call {
+    const jit_backend *llvm;
     jit_session *s;
-    char err[256];
+    char err[512];
 } session_call;
 
+/* Loads the LLVM side (the first time: liftvm-llvm.so) and makes a session. */
 static void new_session(jit *j, void *arg)
 {
     session_call *c = arg;
-    c->s = jit_session_new(j->opt.cache_dir, c->err, sizeof c->err);
+    c->llvm = jit_backend_get(c->err, sizeof c->err);
+    if (c->llvm)
+        c->s = c->llvm->session_new(j->opt.cache_dir, c->err, sizeof c->err);
 }
 
 /* Under j->mu: starts the LLVM session (busy meanwhile).  On demand, not
@@ -255,15 +259,16 @@ static void new_session(jit *j, void *arg)
  * cached jit_enter stubs) never pays for it (~1.3 ms CPU). */
 static void start_session(jit *j)
 {
-    session_call c = {NULL, ""};
+    session_call c = {NULL, NULL, ""};
     unlocked(j, new_session, &c);
+    j->llvm = c.llvm;
     j->sess = c.s;
     if (c.s) {
         if (!j->enter) /* else the disk cache gave it already (jit_cache_attach) */
-            j->enter = (jit_enter_fn)jit_session_enter(c.s);
+            j->enter = (jit_enter_fn)c.llvm->session_enter(c.s);
     } else {
         j->broken = true;
-        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %.200s", c.err);
+        snprintf(j->start_err, sizeof j->start_err, "the LLVM session cannot start: %.440s", c.err);
         fprintf(stderr, "liftvm: jit: %s; interpreting only\n", j->start_err);
     }
 }
@@ -308,7 +313,7 @@ static void serve(jit *j)
         j->q_len--;
         compile_call c = {r, NULL};
         if (j->broken)
-            snprintf(r->err, sizeof r->err, "%s", j->start_err);
+            snprintf(r->err, sizeof r->err, "%.250s", j->start_err);
         else if (!r->sync && r->epoch != atomic_load(&j->epoch))
             j->st.discarded++; /* stale: the code it was made from may have changed */
         else

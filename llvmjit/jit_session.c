@@ -444,6 +444,12 @@ void jit_session_remove(jit_session *s, void *rt)
     pthread_mutex_unlock(&s->link_mu);
 }
 
+void jit_session_release(jit_session *s, void *rt)
+{
+    (void)s;
+    LLVMOrcReleaseResourceTracker(rt);
+}
+
 bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *name,
                       const uint64_t *pcs, jit_cell *const *cells, size_t ncells,
                       jit_compiled *out, char *err, size_t errlen)

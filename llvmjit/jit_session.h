@@ -1,6 +1,7 @@
 /*
  * jit_session.h — the LLVM side of a compile (private to llvmjit/): the ORC
- * LLJIT session (jit_session.c) and the per-tier pipelines (jit_pipeline.c).
+ * LLJIT session (jit_session.c) and the per-tier pipelines (jit_pipeline.c),
+ * in liftvm-llvm.so; the rest of liftvm calls it through jit_backend.h.
  * Everything here runs on the compile thread only.
  */
 #ifndef LIFTVM_JIT_SESSION_H
@@ -51,6 +52,9 @@ bool jit_session_load(jit_session *s, const void *obj, size_t len, const char *n
                       jit_compiled *out, char *err, size_t errlen);
 /* Frees a unit's code and its resource tracker. */
 void jit_session_remove(jit_session *s, void *rt);
+/* Drops the reference to a unit's resource tracker only (the session is
+ * going, and frees all code). */
+void jit_session_release(jit_session *s, void *rt);
 
 /* ---- jit_pipeline.c ---- */
 LLVMCodeGenOptLevel jit_pipeline_codegen_level(int tier);

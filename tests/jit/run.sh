@@ -10,6 +10,10 @@
 # hook LIFTVM_JIT_FAIL_EVERY=2 (every second compile fails; the guest must
 # not notice).  stdout, stderr and the exit status must equal the reference.
 # The disk cache is off (LIFTVM_CACHE=off): every mode compiles for real.
+# Then, when LIFTVM loads its LLVM side as a module (liftvm-llvm.so beside
+# it), tierup runs with the module missing and with a foreign library in its
+# place: same stdout and status as the reference, and one line naming the
+# problem on stderr.
 #
 # Per-test settings are comment lines in the source, "//! key: value":
 #   runs:   argument words; each word is a separate run (default: one run
@@ -128,6 +132,28 @@ for src in "$HERE"/*.c; do
         done
     done
 done
+
+# module NAME PATH EXPECTED: the LLVM module at PATH cannot be used; the
+# guest must run as under --jit=off, with EXPECTED in the jit's message.
+module() {
+    local name=$1 path=$2 expected=$3 ref="$SCRATCH/tierup.off" out="$SCRATCH/tierup.$1"
+    if [ ! -f "$ref" ]; then
+        return
+    fi
+    run "$out" LIFTVM_LLVM_MODULE="$path" -- --jit=t1 "$SCRATCH/tierup"
+    if ! cmp -s <(sed '/^\[exit/q' "$ref") <(sed '/^\[exit/q' "$out"); then
+        fail "module-$name" "stdout or status differ from --jit=off (see $out)"
+    elif ! grep -q "liftvm: jit: the LLVM session cannot start: .*$expected.*; interpreting only" "$out"; then
+        fail "module-$name" "no message naming the problem (see $out)"
+    else
+        pass "module-$name"
+    fi
+}
+if [ -f "$(dirname "$LIFTVM")/liftvm-llvm.so" ] && selected tierup; then
+    module missing "$SCRATCH/no-such-module.so" "cannot load the LLVM module"
+    foreign=$(ldd "$LIFTVM" | awk '/libz\.so/ {print $3}')
+    [ -n "$foreign" ] && module foreign "$foreign" "is not the LLVM module this liftvm was built with"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
