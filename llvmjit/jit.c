@@ -650,7 +650,9 @@ jit_unit *jit_compile_block_sync(jit *j, const ir_block *b, int tier, char *err,
 
 ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem)
 {
-    static _Thread_local jit_jc_entry empty[JIT_JC_SIZE];
+    /* Shared by all threads: compiled code only reads a jump cache.  (As a
+     * thread-local array it cost every thread of every run 64 KiB to clear.) */
+    static jit_jc_entry empty[JIT_JC_SIZE];
     static const _Atomic uint32_t never;
     jit_ctx ctx = {.mem_base = mem->base, .jcache = empty, .irq = &never};
     ir_fp_take_host_flags();
