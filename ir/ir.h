@@ -132,6 +132,10 @@ ir_val ir_get(ir_block *b, size_t state_offset);
 void ir_put(ir_block *b, size_t state_offset, ir_val v);
 ir_val ir_bin(ir_block *b, ir_op op, ir_val x, ir_val y);
 ir_val ir_un(ir_block *b, ir_op op, ir_val x);
+/* Shrinks the instruction array to its length, once a block is complete:
+ * the builder's first array holds 64, most blocks need far fewer, and a
+ * short run decodes ~1,000 blocks (each page of them is a page fault). */
+void ir_block_fit(ir_block *b);
 /* Removes the instructions from index n on (used to cut a block short). */
 void ir_block_truncate(ir_block *b, uint32_t n);
 /* True when the last instruction is an unconditional exit. */

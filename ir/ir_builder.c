@@ -24,6 +24,22 @@ void ir_block_free(ir_block *b)
     free(b);
 }
 
+void ir_block_fit(ir_block *b)
+{
+    if (b->n_insns == b->cap || b->n_insns == 0)
+        return;
+    /* A fresh array, then free the old one: the next block's first array
+     * (the same size) reuses the freed one, where an in-place shrink would
+     * leave holes that size cannot fill. */
+    ir_insn *n = malloc(b->n_insns * sizeof *n);
+    if (!n)
+        return; /* keeping the larger array is fine */
+    memcpy(n, b->insns, b->n_insns * sizeof *n);
+    free(b->insns);
+    b->insns = n;
+    b->cap = b->n_insns;
+}
+
 /* Out of memory while building IR is not recoverable in a useful way. */
 static void ir_oom(void)
 {

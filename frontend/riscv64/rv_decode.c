@@ -250,5 +250,6 @@ ir_block *rv_decode_block(uint64_t pc, fe_fetch_fn fetch, void *ctx, unsigned ma
             break;
     }
     b->end_pc = cur;
+    ir_block_fit(b);
     return b;
 }
