@@ -321,6 +321,9 @@ static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
             fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
             exit(1);
         }
+#ifndef NDEBUG
+        /* Like an assert (the frontend's own consistency; the decoder
+         * tests verify every block they make): ~5 % of a short warm run. */
         char msg[256];
         const char *bad = ir_verify(b, msg, sizeof msg);
         if (bad) {
@@ -329,6 +332,7 @@ static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
             ir_print_block(stderr, b);
             abort();
         }
+#endif
         if (b->end_pc > b->pc) {
             pthread_mutex_lock(&tr.mu);
             rt_codemap_add(tr.code, b->pc, b->end_pc);
