@@ -123,6 +123,7 @@ struct jit_unit {
 /* ---- statistics (jit_stats.c); timers in ns ---- */
 typedef struct jit_stats {
     uint64_t units[3], failed[3], blocks[3], guest_insns[3], obj_bytes[3];
+    uint64_t relifted; /* tier-1 units lifted again with musttail (jit_times) */
     uint64_t lift_ns[3], opt_ns[3], codegen_ns[3], link_ns[3];
     uint64_t thread_cpu_ns; /* compile thread CPU time */
     uint64_t guest_cpu_ns;  /* CPU time of the thread that frees the jit (the guest's) */

@@ -1201,7 +1201,7 @@ static bool make_musttail(LLVMModuleRef M, char *err, size_t errlen)
     return true;
 }
 
-bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
+bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, bool musttail, char *err, size_t errlen)
 {
     lift L = {.in = in, .err = err, .errlen = errlen};
     init_types(&L, M);
@@ -1255,7 +1255,7 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen)
     for (uint32_t bi = 0; bi < in->n_blocks && !L.failed; bi++)
         lift_block(&L, bi);
     LLVMDisposeBuilder(L.B);
-    if (!L.failed && !make_musttail(M, err, errlen))
+    if (!L.failed && musttail && !make_musttail(M, err, errlen))
         L.failed = true;
 out:
     free(used);
@@ -1269,6 +1269,21 @@ out:
     free(L.bbs);
     free(L.t);
     return !L.failed;
+}
+
+bool jit_lift_chains_in_place(LLVMModuleRef M)
+{
+    for (LLVMValueRef f = LLVMGetFirstFunction(M); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+            for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+                if (!LLVMIsACallInst(i) || LLVMGetInstructionCallConv(i) != JIT_UNIT_CC)
+                    continue;
+                LLVMValueRef next = LLVMGetNextInstruction(i);
+                if (!LLVMIsTailCall(i) || !next || LLVMGetInstructionOpcode(next) != LLVMRet ||
+                    LLVMGetNumOperands(next) != 1 || LLVMGetOperand(next, 0) != i)
+                    return false;
+            }
+    return true;
 }
 
 void jit_lift_stubs(LLVMModuleRef M)

@@ -59,8 +59,15 @@ static inline void jit_cell_symbol(char *buf, size_t n, uint64_t pc)
 }
 
 /* Adds the unit's function to M (whose context is used).  False with a
- * message in err if the IR cannot be lifted. */
-bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, char *err, size_t errlen);
+ * message in err if the IR cannot be lifted.  musttail: chain calls
+ * become `musttail` (through a print and reparse of M: LLVM 16's C API
+ * cannot set it), which keeps them jumps through any pass; without it they
+ * are `tail` calls, jumps only while they stay in tail position. */
+bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, bool musttail, char *err, size_t errlen);
+/* True if every chain call (tailcc) in M is a `tail` call directly followed
+ * by the `ret` of its value: LLVM then emits a jump at every code
+ * generation level (LangRef, tailcc), so the chain cannot grow the stack. */
+bool jit_lift_chains_in_place(LLVMModuleRef M);
 
 /* Adds `i64 jit_enter(ptr state, ptr ctx, ptr code)` (C convention, calls
  * code with tailcc, which C cannot) and `tailcc i64 jit_exit_next(ptr,

@@ -2,7 +2,8 @@
  * jit_pipeline.c — what each tier does to a lifted module.
  *
  *   tier 1: sroa (allocas → SSA) ─► early-cse ─► instcombine
- *           ─► simplifycfg; code generation at CodeGenLevel Less
+ *           ─► simplifycfg ─► split_returns; code generation at
+ *           CodeGenLevel None
  *   tier 2: default<O2> (whole regions, so LLVM sees the loops);
  *           code generation at CodeGenLevel Default
  *
@@ -21,6 +22,69 @@ static const char *const pipelines[3] = {
     [2] = "default<O2>",
 };
 
+/* One `ret` per exit again.  SimplifyCFG tail-merges the blocks that end
+ * in `ret` into one `ret phi`, which takes the chain calls out of tail
+ * position (a `tail` call then compiles to a call, and chains grow the
+ * stack); tier 1 skips the musttail rewrite that would have kept them
+ * (jit_lift), so the merged blocks are split here: each predecessor that
+ * branches to one unconditionally returns its own value instead, other
+ * edges get a block with a `ret` of their own.  What this cannot mend,
+ * jit_lift_chains_in_place finds, and the unit is lifted with musttail. */
+static void split_returns(LLVMValueRef f, LLVMBuilderRef B)
+{
+    LLVMContextRef C = LLVMGetTypeContext(LLVMTypeOf(f));
+    LLVMBasicBlockRef last = LLVMGetLastBasicBlock(f); /* blocks added below are done */
+    for (LLVMBasicBlockRef R = LLVMGetFirstBasicBlock(f), next; R; R = next) {
+        next = R == last ? NULL : LLVMGetNextBasicBlock(R);
+        LLVMValueRef ret = LLVMGetBasicBlockTerminator(R);
+        if (R == LLVMGetEntryBasicBlock(f) || !ret || LLVMGetInstructionOpcode(ret) != LLVMRet ||
+            LLVMGetNumOperands(ret) != 1)
+            continue;
+        LLVMValueRef v = LLVMGetOperand(ret, 0);
+        bool only_phis = true;
+        for (LLVMValueRef i = LLVMGetFirstInstruction(R); i != ret; i = LLVMGetNextInstruction(i))
+            only_phis = only_phis && LLVMIsAPHINode(i);
+        bool v_phi = LLVMIsAPHINode(v) && LLVMGetInstructionParent(v) == R;
+        if (!only_phis || (LLVMIsAInstruction(v) && LLVMGetInstructionParent(v) == R && !v_phi) ||
+            (!v_phi && !LLVMIsAConstant(v)))
+            continue; /* not a merged return: a chain call's own block, say */
+        unsigned edges = 0;
+        for (LLVMBasicBlockRef P = LLVMGetFirstBasicBlock(f); P; P = LLVMGetNextBasicBlock(P)) {
+            LLVMValueRef t = LLVMGetBasicBlockTerminator(P);
+            for (unsigned k = 0, n = t ? LLVMGetNumSuccessors(t) : 0; k < n; k++)
+                edges += LLVMGetSuccessor(t, k) == R;
+        }
+        if (edges < 2)
+            continue;
+        for (LLVMBasicBlockRef P = LLVMGetFirstBasicBlock(f); P; P = LLVMGetNextBasicBlock(P)) {
+            LLVMValueRef t = LLVMGetBasicBlockTerminator(P);
+            unsigned n = t ? LLVMGetNumSuccessors(t) : 0;
+            for (unsigned k = 0; k < n; k++) {
+                if (LLVMGetSuccessor(t, k) != R)
+                    continue;
+                LLVMValueRef val = v;
+                if (v_phi)
+                    for (unsigned e = 0; e < LLVMCountIncoming(v); e++)
+                        if (LLVMGetIncomingBlock(v, e) == P) {
+                            val = LLVMGetIncomingValue(v, e);
+                            break;
+                        }
+                if (n == 1 && !LLVMIsConditional(t)) {
+                    LLVMInstructionEraseFromParent(t);
+                    LLVMPositionBuilderAtEnd(B, P);
+                    LLVMBuildRet(B, val);
+                    break;
+                }
+                LLVMBasicBlockRef E = LLVMAppendBasicBlockInContext(C, f, "ret");
+                LLVMPositionBuilderAtEnd(B, E);
+                LLVMBuildRet(B, val);
+                LLVMSetSuccessor(t, k, E);
+            }
+        }
+        LLVMDeleteBasicBlock(R); /* unreachable now; its phis go with it */
+    }
+}
+
 LLVMCodeGenOptLevel jit_pipeline_codegen_level(int tier)
 {
     return tier >= 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelNone;
@@ -37,6 +101,13 @@ bool jit_pipeline_optimise(LLVMModuleRef M, int tier, LLVMTargetMachineRef tm, c
         snprintf(err, errlen, "optimisation failed: %s", m);
         LLVMDisposeErrorMessage(m);
         return false;
+    }
+    if (tier < 2) {
+        LLVMBuilderRef B = LLVMCreateBuilderInContext(LLVMGetModuleContext(M));
+        for (LLVMValueRef f = LLVMGetFirstFunction(M); f; f = LLVMGetNextFunction(f))
+            if (!LLVMIsDeclaration(f))
+                split_returns(f, B);
+        LLVMDisposeBuilder(B);
     }
     return true;
 }

@@ -137,6 +137,7 @@ static jit_unit *compile(jit *j, jit_req *r)
     s->opt_ns[tier] += t.opt_ns;
     s->codegen_ns[tier] += t.codegen_ns;
     s->link_ns[tier] += t.link_ns;
+    s->relifted += t.relifted;
     if (u) {
         s->units[tier]++;
         s->blocks[tier] += r->n_blocks;

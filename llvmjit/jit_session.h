@@ -16,6 +16,7 @@ typedef struct jit_session jit_session;
 
 typedef struct jit_times {
     uint64_t lift_ns, opt_ns, codegen_ns, link_ns;
+    bool relifted; /* a tier-1 chain call left tail position: lifted again with musttail */
 } jit_times;
 
 typedef struct jit_compiled {

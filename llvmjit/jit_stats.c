@@ -39,6 +39,8 @@ void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o)
                 s->units[t] + s->failed[t] ? ms(total) / (double)(s->units[t] + s->failed[t])
                                            : 0.0);
     }
+    fprintf(f, "jit: tier 1: %llu units lifted again with musttail (a chain call left tail "
+               "position)\n", (unsigned long long)s->relifted);
     fprintf(f, "jit: guest thread CPU %.1f ms\n", ms(s->guest_cpu_ns));
     fprintf(f,
             "jit: compile thread CPU %.1f ms; queue max %llu; %llu compiled at exit for the "
