@@ -117,8 +117,8 @@ void jit_free(jit *j)
      * be found hot, queued and dropped again by every later run, which
      * would never start warm.  With a writable disk cache they are
      * compiled now, for at most twice as long as the run took plus 20 ms
-     * (and 250 ms; if at most 100 are queued, see jit_queue_stop): once,
-     * since the next run finds them in the cache.
+     * (and 250 ms): once, since the next run finds them in the cache; a
+     * queue longer than that takes a few runs.
      * LIFTVM_CACHE_DRAIN_MS: a test hook that sets the time (0: none).
      * Not in a forked child: its queue came from its parent, which drains
      * its own, and a child's exit should not wait. */

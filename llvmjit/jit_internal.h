@@ -42,11 +42,9 @@ enum {
 #define JIT_IND_MAX 16
 
 /* At exit, queued compiles go on for the disk cache for twice the run's
- * time plus the first, at most the second (jit_free), if no more than
- * the third are queued. */
+ * time plus the first, at most the second (jit_free). */
 #define JIT_DRAIN_MIN_NS (20ull * 1000 * 1000)
 #define JIT_DRAIN_MAX_NS (250ull * 1000 * 1000)
-#define JIT_DRAIN_QUEUE_MAX 100
 
 /* The calling convention of units: LLVM's tailcc, whose calls marked `tail`
  * in tail position are guaranteed to become jumps at every optimisation
@@ -258,8 +256,7 @@ void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
 /* ---- compile thread and queue (jit_queue.c) ---- */
 bool jit_queue_start(jit *j, char *err, size_t errlen);
 /* Stops the compile thread; queued requests are dropped, except that
- * until drain_until (jit_now_ns; 0: not at all) it compiles them first if
- * there are at most JIT_DRAIN_QUEUE_MAX. */
+ * until drain_until (jit_now_ns; 0: not at all) it compiles them first. */
 void jit_queue_stop(jit *j, uint64_t drain_until);
 /* Takes ownership of r (sync: the caller waits with jit_queue_wait). */
 void jit_queue_push(jit *j, jit_req *r);

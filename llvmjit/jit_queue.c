@@ -455,8 +455,7 @@ void jit_queue_stop(jit *j, uint64_t drain_until)
         forking_jit = NULL;
     pthread_mutex_lock(&j->mu);
     j->stop = true;
-    /* a long queue is a long program's, which the time would not finish */
-    j->drain_until = j->q_len <= JIT_DRAIN_QUEUE_MAX ? drain_until : 0;
+    j->drain_until = drain_until;
     pthread_cond_broadcast(&j->work);
     pthread_mutex_unlock(&j->mu);
     if (!j->no_thread)
