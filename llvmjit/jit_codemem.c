@@ -4,9 +4,13 @@
  * for ORC, and a unit costs a copy and a few relocations instead of an
  * object-file parse, a materialisation and three mmaps.
  *
- *   chunks of 4 MiB, mapped read+exec; first-fit free list of extents
+ *   chunks of 4 MiB; first-fit free list of extents
  *   link:    extent ─► its pages made read+write ─► copy, relocate
  *            ─► read+exec again (no page is ever writable and executable)
+ *   a chunk is mapped read+write and its pages from `fresh` on have never
+ *   held code: an extent there is written at once, one mprotect (to
+ *   read+exec) instead of two; a warm start links hundreds of units, and
+ *   mprotect was ~14 % of its time
  *   release: the extent goes back to the free list (the jit calls it only
  *            when no guest thread can still be running the code)
  *
@@ -34,6 +38,7 @@ typedef struct chunk {
     struct chunk *next;
     uint8_t *base;
     extent *free; /* free extents, sorted, coalesced */
+    size_t fresh; /* pages from here on never held code: still read+write */
 } chunk;
 
 typedef struct jit_codeblock {
@@ -84,7 +89,7 @@ static chunk *new_chunk(jit_codemem *m)
 {
     chunk *c = calloc(1, sizeof *c);
     extent *e = calloc(1, sizeof *e);
-    void *p = mmap(NULL, CHUNK_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, CHUNK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (!c || !e || p == MAP_FAILED) {
         free(c);
         free(e);
@@ -225,9 +230,15 @@ bool jit_codemem_link(jit_codemem *m, const void *obj, size_t len, const char *n
     uint8_t *at = b->c->base + b->off;
     uintptr_t lo = (uintptr_t)at & ~(uintptr_t)(m->page - 1);
     uintptr_t hi = ((uintptr_t)at + b->size + m->page - 1) & ~(uintptr_t)(m->page - 1);
-    bool ok = mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) == 0;
+    pthread_mutex_lock(&m->mu);
+    bool fresh = b->off >= b->c->fresh;
+    if (b->off + b->size > b->c->fresh)
+        b->c->fresh = b->off + b->size; /* executable below, after the mprotect below */
+    pthread_mutex_unlock(&m->mu);
+    bool ok = fresh || mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) == 0;
     ok = ok && jit_obj_link(obj, len, at, b->size, resolve, ctx, name, entry, code_size);
-    /* Executable again whatever happened: other units live on these pages. */
+    /* Executable (again) whatever happened: other units may live on these
+     * pages, and `fresh` has moved past them. */
     if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC) != 0)
         abort(); /* cannot happen for our own mapping; running on would crash later */
     if (!ok) {
