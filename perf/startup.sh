@@ -11,7 +11,9 @@
 # for amd64 (its sysroot's busybox, and lua/python through its own loader).
 # For each program and --jit mode:
 #   cold    one run with a fresh, empty --cache-dir (the time to translate)
-#   warm    mean of N runs (after one untimed run) with the cache it left
+#   settle  runs after it until one stored nothing new (at most 15; a
+#           short run caches what its exit drain has time for)
+#   warm    mean of N runs (after one untimed run) with the cache they left
 #   units   cached units the warm run installed; load us: per unit (verify
 #           + decompress + link, from -d stats); cache KiB: the program's
 #           cache folder
@@ -112,6 +114,21 @@ mean() {
     echo "$m $n"
 }
 
+# settle CMD...: runs CMD (with -d stats) until a run stores no unit in the
+# cache, at most 15 times, and prints how many ran.  In auto mode a run
+# compiles what became hot in it, and at exit what it left queued for at
+# most 2 x its own time + 20 ms (docs/architecture.md, "Exit drain"): a
+# program with many hot blocks takes a few runs to start fully warm.
+settle() {
+    local n=0
+    while [ $n -lt 15 ]; do
+        n=$((n + 1))
+        (cd "$WORK/run" && "$1" -d stats -D "$WORK/settle.stats" "${@:2}") < /dev/null > /dev/null 2>&1 || true
+        grep -q '^jit: cache rw: .* 0 stored,' "$WORK/settle.stats" && break
+    done
+    echo $n
+}
+
 # once CMD...: wall seconds of one run (output to $WORK/once.out)
 once() {
     local t0 t1
@@ -151,17 +168,18 @@ for entry in "${WORKLOADS[@]}"; do
         if [ "$t_cold" = FAIL ] || ! cmp -s "$WORK/once.out" "$WORK/$name.native.out"; then
             echo "perf: $name --jit=$mode: cold run failed or differs from native" >&2
             status=1
-            rows+=("$name $mode $t_native FAIL - - - - -")
+            rows+=("$name $mode $t_native FAIL - - - - - -")
             continue
         fi
+        n_settle=$(settle "${run[@]}")
         t_warm=$(mean "$name.$mode.warm" "${run[@]}") || t_warm="FAIL -"
         (cd "$WORK/run" && "${run[0]}" -d stats -D "$WORK/$name.$mode.stats" "${run[@]:1}") \
             < /dev/null > "$WORK/warm.out" 2>&1 || true
         cmp -s "$WORK/warm.out" "$WORK/$name.native.out" || { t_warm="FAIL -"; status=1; }
         read -r units load_us <<< "$(stats_field "$WORK/$name.$mode.stats")"
         kib=$(find "$C" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
-        rows+=("$name $mode $t_native $t_cold $t_warm ${units:-0} ${load_us:-0} $kib")
-        # fields: name mode native native_min cold warm warm_min units load_us kib
+        rows+=("$name $mode $t_native $t_cold $t_warm ${units:-0} ${load_us:-0} $kib $n_settle")
+        # fields: name mode native native_min cold warm warm_min units load_us kib settle
     done
 done
 
@@ -193,10 +211,10 @@ fi
         function ms(x) { return num(x) ? sprintf("%.1f", x * 1000) : x }
         function ratio(a, b) { return (num(a) && num(b)) ? sprintf("%.1f", a / b) : "-" }
         BEGIN {
-            printf "%-10s %-5s %15s %10s %15s %12s %10s %6s %8s %9s\n", "program", "mode", "native ms", "cold ms", "warm ms", "warm/native", "cold/warm", "units", "load us", "cache KiB"
+            printf "%-10s %-5s %15s %10s %7s %15s %12s %10s %6s %8s %9s\n", "program", "mode", "native ms", "cold ms", "settle", "warm ms", "warm/native", "cold/warm", "units", "load us", "cache KiB"
         }
         {
-            printf "%-10s %-5s %15s %10s %15s %12s %10s %6s %8s %9s\n", $1, $2, ms($3) " (" ms($4) ")", ms($5), ms($6) " (" ms($7) ")", ratio($6, $3), ratio($5, $6), $8, $9, $10
+            printf "%-10s %-5s %15s %10s %7s %15s %12s %10s %6s %8s %9s\n", $1, $2, ms($3) " (" ms($4) ")", ms($5), $11, ms($6) " (" ms($7) ")", ratio($6, $3), ratio($5, $6), $8, $9, $10
         }'
     if [ ${#layout_rows[@]} -gt 0 ]; then
         echo
