@@ -151,8 +151,12 @@ module() {
 }
 if [ -f "$(dirname "$LIFTVM")/liftvm-llvm.so" ] && selected tierup; then
     module missing "$SCRATCH/no-such-module.so" "cannot load the LLVM module"
-    foreign=$(ldd "$LIFTVM" | awk '/libz\.so/ {print $3}')
-    [ -n "$foreign" ] && module foreign "$foreign" "is not the LLVM module this liftvm was built with"
+    foreign=$(ldd "$LIFTVM" | awk '/libm\.so/ {print $3}')
+    if [ -n "$foreign" ]; then
+        module foreign "$foreign" "is not the LLVM module this liftvm was built with"
+    else
+        fail module-foreign "no shared library of liftvm's (libm) to stand in for the module"
+    fi
 fi
 
 echo "$passed passed, $failed failed"
