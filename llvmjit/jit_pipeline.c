@@ -36,45 +36,29 @@ static void split_returns(LLVMValueRef f, LLVMBuilderRef B)
     LLVMBasicBlockRef last = LLVMGetLastBasicBlock(f); /* blocks added below are done */
     for (LLVMBasicBlockRef R = LLVMGetFirstBasicBlock(f), next; R; R = next) {
         next = R == last ? NULL : LLVMGetNextBasicBlock(R);
+        /* A merged return: phis, then `ret` of one of them. */
         LLVMValueRef ret = LLVMGetBasicBlockTerminator(R);
-        if (R == LLVMGetEntryBasicBlock(f) || !ret || LLVMGetInstructionOpcode(ret) != LLVMRet ||
-            LLVMGetNumOperands(ret) != 1)
+        if (!ret || LLVMGetInstructionOpcode(ret) != LLVMRet || LLVMGetNumOperands(ret) != 1)
             continue;
         LLVMValueRef v = LLVMGetOperand(ret, 0);
-        bool only_phis = true;
-        for (LLVMValueRef i = LLVMGetFirstInstruction(R); i != ret; i = LLVMGetNextInstruction(i))
-            only_phis = only_phis && LLVMIsAPHINode(i);
-        bool v_phi = LLVMIsAPHINode(v) && LLVMGetInstructionParent(v) == R;
-        if (!only_phis || (LLVMIsAInstruction(v) && LLVMGetInstructionParent(v) == R && !v_phi) ||
-            (!v_phi && !LLVMIsAConstant(v)))
-            continue; /* not a merged return: a chain call's own block, say */
-        unsigned edges = 0;
-        for (LLVMBasicBlockRef P = LLVMGetFirstBasicBlock(f); P; P = LLVMGetNextBasicBlock(P)) {
-            LLVMValueRef t = LLVMGetBasicBlockTerminator(P);
-            for (unsigned k = 0, n = t ? LLVMGetNumSuccessors(t) : 0; k < n; k++)
-                edges += LLVMGetSuccessor(t, k) == R;
-        }
-        if (edges < 2)
+        bool merged = LLVMIsAPHINode(v) && LLVMGetInstructionParent(v) == R;
+        for (LLVMValueRef i = LLVMGetFirstInstruction(R); merged && i != ret;
+             i = LLVMGetNextInstruction(i))
+            merged = LLVMIsAPHINode(i);
+        if (!merged)
             continue;
-        for (LLVMBasicBlockRef P = LLVMGetFirstBasicBlock(f); P; P = LLVMGetNextBasicBlock(P)) {
-            LLVMValueRef t = LLVMGetBasicBlockTerminator(P);
-            unsigned n = t ? LLVMGetNumSuccessors(t) : 0;
-            for (unsigned k = 0; k < n; k++) {
+        for (unsigned e = 0; e < LLVMCountIncoming(v); e++) {
+            LLVMBasicBlockRef P = LLVMGetIncomingBlock(v, e);
+            LLVMValueRef t = LLVMGetBasicBlockTerminator(P), val = LLVMGetIncomingValue(v, e);
+            if (LLVMGetNumSuccessors(t) == 1 && !LLVMIsConditional(t)) {
+                LLVMInstructionEraseFromParent(t);
+                LLVMPositionBuilderAtEnd(B, P);
+                LLVMBuildRet(B, val);
+                continue;
+            }
+            for (unsigned k = 0; k < LLVMGetNumSuccessors(t); k++) {
                 if (LLVMGetSuccessor(t, k) != R)
                     continue;
-                LLVMValueRef val = v;
-                if (v_phi)
-                    for (unsigned e = 0; e < LLVMCountIncoming(v); e++)
-                        if (LLVMGetIncomingBlock(v, e) == P) {
-                            val = LLVMGetIncomingValue(v, e);
-                            break;
-                        }
-                if (n == 1 && !LLVMIsConditional(t)) {
-                    LLVMInstructionEraseFromParent(t);
-                    LLVMPositionBuilderAtEnd(B, P);
-                    LLVMBuildRet(B, val);
-                    break;
-                }
                 LLVMBasicBlockRef E = LLVMAppendBasicBlockInContext(C, f, "ret");
                 LLVMPositionBuilderAtEnd(B, E);
                 LLVMBuildRet(B, val);

@@ -111,8 +111,8 @@ static jit_unit *compile(jit *j, jit_req *r)
     jit_compiled c = {0};
     int tier = r->tier >= 2 ? 2 : 1;
     jit_unit *u = NULL;
-    if (j->llvm->session_compile(j->sess, &in, j->opt.dump_dir, force_fail, r->cacheable, &t, &c,
-                            r->err, sizeof r->err)) {
+    if (j->llvm->session_compile(j->sess, &in, j->opt.dump_dir, force_fail, r->cacheable, &t,
+                                 &c, r->err, sizeof r->err)) {
         u = calloc(1, sizeof *u);
         if (!u) {
             j->llvm->session_remove(j->sess, c.rt);
