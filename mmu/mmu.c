@@ -20,7 +20,9 @@
  * signals.  A guest page that is W but not R gets host R|W.  The guards
  * let compiled code check a base register once for several accesses at
  * small offsets from it (llvmjit/jit_lift.c guest_ptr): one that lands in a
- * guard faults on the host like an unmapped guest page.
+ * guard faults on the host like an unmapped guest page.  Compiled code also
+ * reads the table itself (mmu_pages), so that it can leave an access that
+ * would fault to the interpreter instead of faulting.
  */
 #include "mmu/mmu.h"
 
@@ -28,10 +30,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
-/* Table byte: MMU_R/W/X bits plus PG_MAPPED; 0 means unmapped. */
+/* Table byte: MMU_R/W/X bits plus PG_MAPPED (0 means unmapped), PG_SIGBUS
+ * for a file page past the end of its file (mapped, but the host raises
+ * SIGBUS there), and the MMU_PAGE_LOAD/STORE bits compiled code checks. */
 #define PG_MAPPED 0x80
+#define PG_SIGBUS 0x40
 #define PG_PROT_MASK (MMU_R | MMU_W | MMU_X)
+#define PG_FAST (MMU_PAGE_LOAD | MMU_PAGE_STORE)
+/* Zero table bytes on each side, for compiled code's accesses that land
+ * in a guard. */
+#define PG_PAD (MMU_GUARD / MMU_PAGE_SIZE)
 
 struct mmu_space {
     uint8_t *base;
@@ -67,7 +77,7 @@ mmu_space *mmu_space_new(uint64_t limit) {
         return NULL;
     }
     uint8_t *base = low + MMU_GUARD;
-    void *perm = mmap(NULL, s->npages, PROT_READ | PROT_WRITE, RESERVE_FLAGS, -1, 0);
+    uint8_t *perm = mmap(NULL, s->npages + 2 * PG_PAD, PROT_READ | PROT_WRITE, RESERVE_FLAGS, -1, 0);
     if (perm == MAP_FAILED) {
         int e = errno;
         munmap(low, limit + 2 * MMU_GUARD);
@@ -76,7 +86,7 @@ mmu_space *mmu_space_new(uint64_t limit) {
         return NULL;
     }
     s->base = base;
-    s->perm = perm;
+    s->perm = perm + PG_PAD;
     return s;
 }
 
@@ -84,7 +94,7 @@ void mmu_space_free(mmu_space *s) {
     if (!s)
         return;
     munmap(s->base - MMU_GUARD, s->limit + 2 * MMU_GUARD);
-    munmap(s->perm, s->npages);
+    munmap(s->perm - PG_PAD, s->npages + 2 * PG_PAD);
     free(s);
 }
 
@@ -93,6 +103,30 @@ uint8_t *mmu_base(const mmu_space *s) {
 }
 uint64_t mmu_limit(const mmu_space *s) {
     return s->limit;
+}
+const uint8_t *mmu_pages(const mmu_space *s) {
+    return s->perm;
+}
+
+/* The table byte of a mapped page with guest permissions prot; sigbus: a
+ * file page past the end of its file. */
+static uint8_t page_entry(int prot, bool sigbus) {
+    uint8_t e = (uint8_t)(PG_MAPPED | (prot & PG_PROT_MASK));
+    if (sigbus)
+        return e | PG_SIGBUS;
+    int h = host_prot(prot);
+    if (h & PROT_READ)
+        e |= MMU_PAGE_LOAD;
+    if (h & PROT_WRITE)
+        e |= MMU_PAGE_STORE;
+    return e;
+}
+
+/* Takes compiled code's rights to [first, first+n) pages before a host
+ * change that may remove them (the new entries give them back after). */
+static void revoke_fast(mmu_space *s, uint64_t first, uint64_t n) {
+    for (uint64_t i = first; i < first + n; i++)
+        s->perm[i] &= (uint8_t)~PG_FAST;
 }
 
 /* Validates a page-aligned range and rounds len up to whole pages.  Returns
@@ -124,13 +158,14 @@ int mmu_map(mmu_space *s, uint64_t addr, uint64_t len, int prot) {
     if (r)
         return r;
     prot &= PG_PROT_MASK;
+    revoke_fast(s, addr / MMU_PAGE_SIZE, len / MMU_PAGE_SIZE);
     void *p = mmap(s->base + addr, len, host_prot(prot), RESERVE_FLAGS | MAP_FIXED, -1, 0);
     if (p == MAP_FAILED) {
         r = -errno;
         rereserve(s, addr, len);
         return r;
     }
-    memset(s->perm + addr / MMU_PAGE_SIZE, PG_MAPPED | prot, len / MMU_PAGE_SIZE);
+    memset(s->perm + addr / MMU_PAGE_SIZE, page_entry(prot, false), len / MMU_PAGE_SIZE);
     return 0;
 }
 
@@ -143,13 +178,24 @@ int mmu_map_file(mmu_space *s, uint64_t addr, uint64_t len, int prot, int fd, ui
         return -EINVAL;
     prot &= PG_PROT_MASK;
     int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED;
+    uint64_t first = addr / MMU_PAGE_SIZE, n = len / MMU_PAGE_SIZE;
+    revoke_fast(s, first, n);
     void *p = mmap(s->base + addr, len, host_prot(prot), flags, fd, (off_t)off);
     if (p == MAP_FAILED) {
         r = -errno;
         rereserve(s, addr, len);
         return r;
     }
-    memset(s->perm + addr / MMU_PAGE_SIZE, PG_MAPPED | prot, len / MMU_PAGE_SIZE);
+    /* Pages wholly past the end of a regular file raise SIGBUS on the
+     * host; compiled code leaves them to the interpreter.  (A file that
+     * shrinks later is not followed: its fault in compiled code is redone
+     * like any other, see runtime/rt_exec.c.) */
+    struct stat st;
+    uint64_t in_file = n;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        in_file = (uint64_t)st.st_size <= off ? 0 : ((uint64_t)st.st_size - off + MMU_PAGE_MASK) / MMU_PAGE_SIZE;
+    for (uint64_t i = 0; i < n; i++)
+        s->perm[first + i] = page_entry(prot, i >= in_file);
     return 0;
 }
 
@@ -157,6 +203,7 @@ int mmu_unmap(mmu_space *s, uint64_t addr, uint64_t len) {
     int r = check_range(s, addr, &len, -EINVAL);
     if (r)
         return r;
+    revoke_fast(s, addr / MMU_PAGE_SIZE, len / MMU_PAGE_SIZE);
     void *p = mmap(s->base + addr, len, PROT_NONE, RESERVE_FLAGS | MAP_FIXED, -1, 0);
     if (p == MAP_FAILED)
         return -errno;
@@ -176,9 +223,11 @@ int mmu_protect(mmu_space *s, uint64_t addr, uint64_t len, int prot) {
         if (!s->perm[first + i])
             return -ENOMEM;
     prot &= PG_PROT_MASK;
+    revoke_fast(s, first, n);
     if (mprotect(s->base + addr, len, host_prot(prot)) != 0)
         return -errno;
-    memset(s->perm + first, PG_MAPPED | prot, n);
+    for (uint64_t i = first; i < first + n; i++)
+        s->perm[i] = page_entry(prot, s->perm[i] & PG_SIGBUS);
     return 0;
 }
 

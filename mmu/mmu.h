@@ -62,6 +62,15 @@ long mmu_read_str(const mmu_space *s, uint64_t addr, char *dst, size_t max);
 /* Instruction fetch of one 16-bit parcel: false if not mapped executable. */
 bool mmu_fetch16(const mmu_space *s, uint64_t addr, uint16_t *out);
 
+/* The page table compiled code reads (ir_mem.pages): one byte per page,
+ * readable from page index -MMU_GUARD/4096 to (limit + MMU_GUARD)/4096 - 1;
+ * MMU_PAGE_LOAD (MMU_PAGE_STORE) is set only where a host load (store) of
+ * the page cannot fault: not on guards, unmapped pages or pages of a file
+ * mapping past the end of its file.  Rights are taken from the table
+ * before the host loses them and given after it has them. */
+enum { MMU_PAGE_LOAD = 0x10, MMU_PAGE_STORE = 0x20 };
+const uint8_t *mmu_pages(const mmu_space *s);
+
 /* True if host address p lies in the space's reserved range (incl. the guards). */
 bool mmu_owns_host_addr(const mmu_space *s, const void *p);
 

@@ -262,3 +262,48 @@ Test(mmu, map_file) {
     cr_assert_eq(c, 's');
     close(fd);
 }
+
+/* The page table compiled code reads: load/store rights follow the host
+ * protection, none on guards, unmapped pages or file pages past the end of
+ * their file (SIGBUS on the host), which mprotect does not give back. */
+Test(mmu, page_table_rights) {
+    const uint8_t *pg = mmu_pages(s);
+    const int rw = MMU_PAGE_LOAD | MMU_PAGE_STORE;
+    cr_assert_eq(pg[-1] & rw, 0, "guard below 0");
+    cr_assert_eq(pg[-(long)(MMU_GUARD / PG)] & rw, 0, "first guard page");
+    cr_assert_eq(pg[SPACE / PG + MMU_GUARD / PG - 1] & rw, 0, "last guard page");
+    cr_assert_eq(mmu_map(s, 0x10000, 3 * PG, MMU_R | MMU_W), 0);
+    cr_assert_eq(pg[0x10] & rw, rw);
+    cr_assert_eq(mmu_protect(s, 0x11000, PG, MMU_R), 0);
+    cr_assert_eq(pg[0x11] & rw, MMU_PAGE_LOAD);
+    cr_assert_eq(mmu_protect(s, 0x12000, PG, MMU_X), 0);
+    cr_assert_eq(pg[0x12] & rw, MMU_PAGE_LOAD, "exec-only pages are host-readable");
+    cr_assert_eq(mmu_protect(s, 0x12000, PG, 0), 0);
+    cr_assert_eq(pg[0x12] & rw, 0);
+    cr_assert_eq(mmu_unmap(s, 0x10000, PG), 0);
+    cr_assert_eq(pg[0x10], 0);
+
+    char path[] = "/tmp/liftvm_mmu_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    unlink(path);
+    char data[PG + 100];
+    memset(data, 'f', sizeof data);
+    cr_assert_eq(write(fd, data, sizeof data), (ssize_t)sizeof data);
+    /* pages 0 and 1 hold file bytes, 2 and 3 are past its end */
+    cr_assert_eq(mmu_map_file(s, 0x200000, 4 * PG, MMU_R | MMU_W, fd, 0, false), 0);
+    cr_assert_eq(pg[0x200] & rw, rw);
+    cr_assert_eq(pg[0x201] & rw, rw, "a page partly in the file");
+    cr_assert_eq(pg[0x202] & rw, 0, "past the end of the file");
+    cr_assert_eq(mmu_page_prot(s, 0x202000), MMU_R | MMU_W, "still mapped for the guest");
+    cr_assert_eq(mmu_protect(s, 0x200000, 4 * PG, MMU_R), 0);
+    cr_assert_eq(pg[0x200] & rw, MMU_PAGE_LOAD);
+    cr_assert_eq(pg[0x203] & rw, 0, "mprotect keeps the page past the end denied");
+    /* mapped at an offset past the end: every page */
+    cr_assert_eq(mmu_map_file(s, 0x300000, PG, MMU_R, fd, 2 * PG, false), 0);
+    cr_assert_eq(pg[0x300] & rw, 0);
+    /* a fresh anonymous map over it gives the rights back */
+    cr_assert_eq(mmu_map(s, 0x200000, 4 * PG, MMU_R), 0);
+    cr_assert_eq(pg[0x203] & rw, MMU_PAGE_LOAD);
+    close(fd);
+}
