@@ -173,7 +173,15 @@ typedef struct ir_mem {
     uint64_t limit;
     uint64_t guard; /* host bytes before base and after base + limit that are
                        reserved and never accessible (0: none known) */
+    /* NULL, or one byte per 4 KiB page, read by compiled code instead of
+     * relying on host faults (llvmjit/jit_lift.c): pages[x >> 12] for every
+     * x in [-guard, limit + guard) (signed shift), bit IR_PAGE_LOAD set
+     * only where a host load of the page cannot fault, IR_PAGE_STORE only
+     * where a host store cannot (the interpreter ignores it). */
+    const uint8_t *pages;
 } ir_mem;
+
+enum { IR_PAGE_LOAD = 0x10, IR_PAGE_STORE = 0x20 };
 
 ir_exit ir_interp_run(const ir_block *b, void *state, const ir_mem *mem);
 

@@ -42,6 +42,7 @@ void jit_options_default(jit_options *o)
     o->mode = JIT_AUTO;
     o->hot1 = 50;
     o->hot2 = 5000;
+    o->checkpoint_cost = JIT_CHECKPOINT_COST;
 }
 
 static const char *const mode_names[] = {
@@ -77,6 +78,7 @@ jit *jit_new(const jit_options *o, size_t state_size, const ir_mem *mem, char *e
     j->state_size = state_size;
     j->limit = mem->limit;
     j->guard = mem->guard;
+    j->pages = mem->pages != NULL;
     pthread_mutex_init(&j->mu, NULL);
     pthread_mutex_init(&j->prof_mu, NULL);
     pthread_cond_init(&j->work, NULL);
@@ -193,6 +195,7 @@ jit_thread *jit_thread_new(jit *j, const ir_mem *mem, jit_block_fn blocks, void 
     t->blocks_ctx = blocks_ctx;
     static const _Atomic uint32_t never;
     t->ctx.mem_base = mem->base;
+    t->ctx.pages = mem->pages;
     t->ctx.jcache = t->jcache;
     t->ctx.irq = &never;
     t->epoch = atomic_load(&j->epoch);
@@ -654,7 +657,7 @@ ir_exit jit_unit_run(jit_unit *u, void *state, const ir_mem *mem)
      * thread-local array it cost every thread of every run 64 KiB to clear.) */
     static jit_jc_entry empty[JIT_JC_SIZE];
     static const _Atomic uint32_t never;
-    jit_ctx ctx = {.mem_base = mem->base, .jcache = empty, .irq = &never};
+    jit_ctx ctx = {.mem_base = mem->base, .jcache = empty, .irq = &never, .pages = mem->pages};
     ir_fp_take_host_flags();
     uint64_t r = u->enter(state, &ctx, u->code);
     ((ir_state_head *)state)->fp_flags |= ir_fp_take_host_flags();

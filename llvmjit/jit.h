@@ -55,6 +55,9 @@ typedef struct jit_options {
     const char *cache_dir; /* the disk cache's folder (jit_cache.h), where the session keeps
                               its compiled stubs for the next start, or NULL */
     uint32_t fail_every;  /* test hook (LIFTVM_JIT_FAIL_EVERY): every Nth compile fails */
+    uint32_t checkpoint_cost; /* test hook (LIFTVM_JIT_CHECKPOINT_COST): with a page table,
+                                 accesses whose checkpoint would cost more are checked
+                                 against it instead (jit_lift.c; 0: all of them) */
     FILE *log;            /* where the two logs below go (stderr if NULL) */
     bool log_units;       /* -d jit: one line per compiled unit */
     bool log_stats;       /* -d stats: a summary when the jit is freed */
@@ -118,8 +121,9 @@ bool jit_run(jit_thread *t, void *state, ir_exit *ex);
 
 /* After a host fault on this thread siglongjmp'ed out: was it in compiled
  * code?  Then the state holds the unit's last checkpoint, not the faulting
- * instruction's (units write the state back only before guest stores and
- * at exits), and the caller must interpret from there: the interpreter
+ * instruction's (units write the state back only at checkpoints and exits;
+ * accesses checked against the page table do not fault, see
+ * llvmjit/jit_lift.h), and the caller must interpret from there: the interpreter
  * repeats the loads since and faults precisely.  Clears the mark.  Then
  * also ORs the IEEE flags in fault_mxcsr (the host MXCSR the fault's
  * ucontext saved: compiled code accrues guest FP flags there) into the

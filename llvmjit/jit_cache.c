@@ -277,6 +277,8 @@ static void config_id(const jit *j, const jit_guest *g, uint8_t out[JC_ID_LEN])
     put_u64(&h, j->state_size);
     put_u64(&h, j->limit);
     put_u64(&h, j->guard);
+    put_u64(&h, j->pages);
+    put_u64(&h, j->opt.checkpoint_cost);
     put_u64(&h, (uint64_t)j->opt.mode);
     put_u64(&h, j->opt.mode == JIT_AUTO ? j->opt.hot2 : 0);
     digest(&h, out);

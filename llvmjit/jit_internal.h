@@ -86,6 +86,15 @@ typedef struct jit_jc_entry {
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 
 /* Per guest thread, passed to every unit; offsets known to lifted code. */
+/* jit_options.checkpoint_cost's default: a checkpoint costing more
+ * (jit_lift.c checkpoint_cost: a store per slot, four per FP result) is
+ * dearer than checking the accesses after it against the page table.
+ * Measured: the checkpoints of perf/bench_nbody.c's loop (~14 slots, most
+ * of them FP results) made it ~20 % slower than checking; those of
+ * bench_sort (9-15 integer slots) and bench_interp (5-6) are 5-50 % cheaper
+ * than checking, since every access after a checked one is checked too. */
+#define JIT_CHECKPOINT_COST 16
+
 typedef struct jit_ctx {
     uint8_t *mem_base;    /* +0: guest address 0 */
     uint64_t trap;        /* +8: ir_trap of a JIT_X_TRAP exit */
@@ -94,6 +103,7 @@ typedef struct jit_ctx {
     const _Atomic uint32_t *irq; /* +32: nonzero when the guest thread has work pending
                                     (a signal to deliver): units return at entry and on
                                     loop back edges */
+    const uint8_t *pages; /* +40: ir_mem.pages (units made with a page table only) */
 } jit_ctx;
 
 /* Calls a unit from C: jit_enter(state, ctx, code) (a stub made in LLVM IR
@@ -175,6 +185,7 @@ struct jit {
     jit_options opt;
     size_t state_size;
     uint64_t limit, guard;    /* the guest memory's (ir_mem) */
+    bool pages;               /* it has a page table: units check accesses (jit_lift.c) */
     const struct jit_backend *llvm; /* set with sess, before it */
     struct jit_session *sess; /* compile thread only (made there) */
     void *exit_stub;          /* jit_exit_stub: the code of empty cells */

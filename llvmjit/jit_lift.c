@@ -406,9 +406,75 @@ void jl_trap_if(lift *L, LLVMValueRef cond, ir_trap trap, LLVMValueRef addr)
  * checkpoint (a checkpoint clears them with the slots): */
 static uint32_t seg_loaded(const lift *L) { return L->nslots; }     /* a guest load or LR */
 static uint32_t seg_atomic(const lift *L) { return L->nslots + 1; } /* an SC or AMO */
+static uint32_t seg_checked(const lift *L) { return L->nslots + 2; } /* a checked access */
 
 static bool is_store(ir_op op) { return op >= IR_ST8 && op <= IR_ST64; }
 static bool is_load(ir_op op) { return op >= IR_LD8U && op <= IR_LD64; }
+
+/* Is an access at reg + imm one that guest_ptr checks through reg alone
+ * (reg <= limit, and the guards catch the offset)? */
+static bool near_base(const lift *L, int64_t imm)
+{
+    uint64_t limit = L->in->limit, guard = L->in->guard;
+    return limit >= 8 && guard >= 8 && imm > -(int64_t)guard && imm <= (int64_t)(guard - 8);
+}
+
+/* Does plain access x need a checkpoint (or a check) to be redone right:
+ * a store after a load, or any access after an SC or AMO? */
+static bool needs_checkpoint(const lift *L, const ir_insn *x, const uint64_t *dirty)
+{
+    ir_op op = (ir_op)x->op;
+    if (!(is_load(op) || is_store(op)))
+        return false;
+    return bit_get(dirty, seg_atomic(L)) || (is_store(op) && bit_get(dirty, seg_loaded(L)));
+}
+
+/* The cost of a checkpoint of the dirty slots: a store each, four for
+ * slots that hold FP results (made canonical and moved to an integer
+ * register before the store, and kept live as both). */
+static uint32_t checkpoint_cost(const lift *L, const uint64_t *dirty)
+{
+    uint32_t n = 0;
+    for (uint32_t s = 0; s < L->nslots; s++)
+        n += bit_get(dirty, s) ? (L->fp_slot[s] ? 4 : 1) : 0;
+    return n;
+}
+
+/* Marks in L->fp_slot the slots that some block PUTs an FP op's result in. */
+static void find_fp_slots(lift *L)
+{
+    for (uint32_t bi = 0; bi < L->in->n_blocks; bi++) {
+        const ir_block *b = L->in->blocks[bi];
+        for (uint32_t i = 0; i < b->n_insns; i++) {
+            const ir_insn *x = &b->insns[i];
+            if (x->op != IR_PUT || x->imm < 0 || x->imm % 8 || (uint64_t)x->imm / 8 >= L->nslots)
+                continue;
+            for (uint32_t k = 0; k < i; k++)
+                if (b->insns[k].d == x->a && b->insns[k].op >= IR_FADD32)
+                    L->fp_slot[x->imm / 8] = true;
+        }
+    }
+}
+
+/* Is x a load or store checked against the page table (guest_ptr) instead
+ * of checkpointed?  A checked access cannot fault on the host: where the
+ * table does not allow it, the unit leaves it to the interpreter with the
+ * exact state.  Every access after a checked one is checked too until the
+ * next checkpoint (redone from that checkpoint, an unchecked access that
+ * faulted would repeat the loads before a checked store).  Which accesses
+ * that need a checkpoint (see checkpoints()) are checked instead is
+ * decided once per unit by pick_checked(), from the checkpoints the unit
+ * would make without a page table: those whose checkpoint_cost() is above
+ * in->checkpoint_cost (JIT_CHECKPOINT_COST by default, see jit_internal.h). */
+static bool checks_page(const lift *L, const ir_insn *x, const uint64_t *dirty)
+{
+    ir_op op = (ir_op)x->op;
+    if (!L->use_pages || !(is_load(op) || is_store(op)) || !near_base(L, x->imm))
+        return false;
+    if (bit_get(dirty, seg_checked(L)))
+        return true;
+    return L->checked[x - L->in->blocks[L->walk_block]->insns];
+}
 
 /* Does op write the state back before it runs (a checkpoint)?  A host
  * fault in compiled code is recovered by running the interpreter from the
@@ -417,11 +483,17 @@ static bool is_load(ir_op op) { return op >= IR_LD8U && op <= IR_LD64; }
  *   - a store needs a checkpoint only after a load (the load, repeated,
  *     would see the store) or an SC/AMO; back-to-back stores share one;
  *   - a load needs one only after an SC or AMO, which must not run twice;
- *   - LR, SC and AMO always checkpoint. */
-static bool checkpoints(const lift *L, ir_op op, const uint64_t *dirty)
+ *   - LR, SC and AMO always checkpoint;
+ *   - an access checked against the page table needs none. */
+static bool checkpoints(const lift *L, const ir_insn *x, const uint64_t *dirty)
 {
+    ir_op op = (ir_op)x->op;
     if (op >= IR_OP_COUNT || !(ir_op_table[op].flags & IR_F_FAULT))
         return false;
+    if (checks_page(L, x, dirty))
+        return false;
+    if (bit_get(dirty, seg_checked(L)))
+        return true; /* an access that cannot be checked, after checked ones */
     bool atomic = bit_get(dirty, seg_atomic(L));
     if (is_store(op))
         return atomic || bit_get(dirty, seg_loaded(L));
@@ -438,9 +510,13 @@ static bool checkpoints(const lift *L, ir_op op, const uint64_t *dirty)
     return n > LOAD_CHECKPOINT_DIRTY;
 }
 
-/* Records op's access in dirty for the next checkpoints() (after op ran). */
-static void note_access(const lift *L, ir_op op, uint64_t *dirty)
+/* Records op's access in dirty for the next checkpoints() (after op and
+ * its checkpoint, if any: which leaves checks_page's answer as it was). */
+static void note_access(const lift *L, const ir_insn *x, uint64_t *dirty)
 {
+    ir_op op = (ir_op)x->op;
+    if (checks_page(L, x, dirty))
+        bit_set(dirty, seg_checked(L));
     switch (op) {
     case IR_LR32:
     case IR_LR64: bit_set(dirty, seg_loaded(L)); break;
@@ -455,6 +531,85 @@ static void note_access(const lift *L, ir_op op, uint64_t *dirty)
     }
 }
 
+static unsigned access_size(ir_op op)
+{
+    switch (op) {
+    case IR_LD8U: case IR_LD8S: case IR_ST8: return 1;
+    case IR_LD16U: case IR_LD16S: case IR_ST16: return 2;
+    case IR_LD32U: case IR_LD32S: case IR_ST32: return 4;
+    default: return 8;
+    }
+}
+
+/* The page-table byte of the page holding reg + off, an address inside
+ * [-guard, limit + guard) (guest_ptr's check of reg). */
+static LLVMValueRef page_bits(lift *L, LLVMValueRef reg, int64_t off)
+{
+    LLVMValueRef ea = off ? LLVMBuildAdd(L->B, reg, jl_c64(L, (uint64_t)off), "") : reg;
+    LLVMValueRef page = LLVMBuildAShr(L->B, ea, jl_c64(L, 12), "");
+    LLVMValueRef e = LLVMBuildLoad2(L->B, L->i8, gep8(L, L->pages, page), "");
+    LLVMSetAlignment(e, 1);
+    return e;
+}
+
+/* Does temp t of block b hold the value temp a holds because both were
+ * read by GETs of one register with no PUT of it between them? */
+static bool same_register_value(const lift *L, const ir_block *b, uint32_t a, uint32_t t)
+{
+    int64_t ga = L->got[a], gt = L->got[t];
+    if (t == a)
+        return true;
+    if (ga < 0 || gt < 0 || b->insns[ga].imm != b->insns[gt].imm)
+        return false;
+    int64_t from = ga < gt ? ga : gt, to = ga < gt ? gt : ga;
+    for (int64_t i = from + 1; i < to; i++)
+        if (b->insns[i].op == IR_PUT && b->insns[i].imm == b->insns[ga].imm)
+            return false;
+    return true;
+}
+
+/* The check of a checked access (checks_page) through base temp a, whose
+ * value reg guest_ptr has found <= limit.  At the first such access through
+ * reg in the block, the pages of every plain access through reg from here
+ * to the block's end (through temp a, or through a temp read from the same
+ * register with no PUT of it between) must allow a store if one of them is
+ * a store, else a load; otherwise the unit leaves this instruction to the
+ * interpreter.  One check per base register value and block: the other
+ * accesses find their temps paged.  (An access that a side exit would have
+ * skipped counts too: at worst the interpreter runs the block.) */
+static void check_window(lift *L, uint32_t a, LLVMValueRef reg)
+{
+    if (L->paged[a])
+        return;
+    const ir_block *b = L->in->blocks[L->cur];
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    bool store = false;
+    for (uint32_t i = L->op_no; i < b->n_insns; i++) {
+        const ir_insn *x = &b->insns[i];
+        ir_op op = (ir_op)x->op;
+        if (!(is_load(op) || is_store(op)) || !near_base(L, x->imm) ||
+            !same_register_value(L, b, a, x->a))
+            continue;
+        L->paged[x->a] = true;
+        int64_t end = x->imm + (int64_t)access_size(op);
+        lo = x->imm < lo ? x->imm : lo;
+        hi = end > hi ? end : hi;
+        store |= is_store(op);
+    }
+    /* every page of [reg + lo, reg + hi): offsets are within the guards */
+    LLVMValueRef e = page_bits(L, reg, hi - 1);
+    for (int64_t off = lo; off < hi - 1; off += 4096)
+        e = LLVMBuildAnd(L->B, e, page_bits(L, reg, off), "");
+    unsigned right = store ? IR_PAGE_STORE : IR_PAGE_LOAD;
+    LLVMValueRef no = icmp(L, LLVMIntEQ, LLVMBuildAnd(L->B, e, LLVMConstInt(L->i8, right, 0), ""),
+                           LLVMConstInt(L->i8, 0, 0));
+    LLVMBasicBlockRef deny = new_bb(L, "page.deny"), ok = new_bb(L, "");
+    cond_br_cold(L, no, deny, ok);
+    LLVMPositionBuilderAtEnd(L->B, deny);
+    interp_exit(L);
+    LLVMPositionBuilderAtEnd(L->B, ok);
+}
+
 /* Host pointer for [ea, ea+size), ea = reg + imm: traps like the
  * interpreter when the range leaves [0, limit), then (sync) writes a
  * checkpoint.  With guard pages around guest memory and a small imm, the
@@ -466,13 +621,14 @@ static void note_access(const lift *L, ir_op op, uint64_t *dirty)
  * later accesses through the same register.  Without guards the check is
  * the same for every size (ea > limit - 8: one constant in a register for
  * all accesses), and only addresses within 8 bytes of the limit take the
- * exact check for their size. */
+ * exact check for their size.  check: the access is checked (checks_page),
+ * through base temp a. */
 static LLVMValueRef guest_ptr(lift *L, LLVMValueRef reg, int64_t imm, unsigned size, ir_trap trap,
-                              bool sync)
+                              bool sync, bool check, uint32_t a)
 {
-    uint64_t limit = L->in->limit, guard = L->in->guard;
+    uint64_t limit = L->in->limit;
     LLVMValueRef ea = imm ? LLVMBuildAdd(L->B, reg, jl_c64(L, (uint64_t)imm), "") : reg;
-    if (limit >= 8 && guard >= 8 && imm > -(int64_t)guard && imm <= (int64_t)(guard - 8)) {
+    if (near_base(L, imm)) {
         LLVMBasicBlockRef high = new_bb(L, "reg.high"), ok = new_bb(L, "");
         cond_br_cold(L, icmp(L, LLVMIntUGT, reg, jl_c64(L, limit)), high, ok);
         LLVMPositionBuilderAtEnd(L->B, high);
@@ -494,6 +650,8 @@ static LLVMValueRef guest_ptr(lift *L, LLVMValueRef reg, int64_t imm, unsigned s
         trap_exit(L, trap, ea);
         LLVMPositionBuilderAtEnd(L->B, ok);
     }
+    if (check)
+        check_window(L, a, reg);
     if (sync)
         sync_state(L);
     return gep8(L, L->base, ea);
@@ -512,7 +670,7 @@ static LLVMTypeRef int_type(lift *L, unsigned size)
 static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool sign)
 {
     LLVMValueRef p = guest_ptr(L, L->t[in->a], in->imm, size, IR_TRAP_LOAD_FAULT,
-                               checkpoints(L, (ir_op)in->op, L->dirty));
+                               checkpoints(L, in, L->dirty), checks_page(L, in, L->dirty), in->a);
     LLVMValueRef v = LLVMBuildLoad2(L->B, int_type(L, size), p, "");
     LLVMSetVolatile(v, 1);
     LLVMSetAlignment(v, 1);
@@ -524,7 +682,7 @@ static LLVMValueRef lift_load(lift *L, const ir_insn *in, unsigned size, bool si
 static void lift_store(lift *L, const ir_insn *in, unsigned size)
 {
     LLVMValueRef p = guest_ptr(L, L->t[in->a], in->imm, size, IR_TRAP_STORE_FAULT,
-                               checkpoints(L, (ir_op)in->op, L->dirty));
+                               checkpoints(L, in, L->dirty), checks_page(L, in, L->dirty), in->a);
     LLVMValueRef v = L->t[in->b];
     if (size < 8)
         v = trunc_to(L, v, int_type(L, size));
@@ -539,7 +697,7 @@ static LLVMValueRef atomic_ptr(lift *L, LLVMValueRef x, unsigned size, ir_trap b
 {
     LLVMValueRef mis = nonzero(L, LLVMBuildAnd(L->B, x, jl_c64(L, size - 1), ""));
     jl_trap_if(L, mis, IR_TRAP_MISALIGNED, x);
-    return guest_ptr(L, x, 0, size, bounds_trap, true); /* LR too: it reserves */
+    return guest_ptr(L, x, 0, size, bounds_trap, true, false, 0); /* LR too: it reserves */
 }
 
 static LLVMValueRef lift_lr(lift *L, const ir_insn *in, unsigned size)
@@ -916,6 +1074,8 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
     const jit_lift_in *in = L->in;
     const ir_block *b = in->blocks[bi];
     bool grew = false;
+    L->walk_block = bi;
+    L->checked = &L->checked_all[L->first_insn[bi]];
     memcpy(cur, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *cur);
     bit_set(cur, SLOT_OF(instret));
     for (uint32_t i = 0; i < b->n_insns; i++) {
@@ -923,11 +1083,13 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         int k = -1, ks[JIT_IND_MAX];
         uint32_t nk = 0;
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
-        if (checkpoints(L, (ir_op)x->op, cur)) {
+        if (checkpoints(L, x, cur)) {
+            if (L->picking && needs_checkpoint(L, x, cur))
+                L->checked[i] = checkpoint_cost(L, cur) > L->in->checkpoint_cost;
             memset(cur, 0, L->nwords * sizeof *cur);
             bit_set(cur, SLOT_OF(instret)); /* see sync_state */
         }
-        note_access(L, (ir_op)x->op, cur);
+        note_access(L, x, cur);
         if (flags & IR_F_FPF)
             bit_set(cur, SLOT_OF(fp_flags));
         switch ((ir_op)x->op) {
@@ -973,6 +1135,21 @@ static void compute_dirty_in(lift *L, uint64_t *scratch)
         for (uint32_t bi = 0; bi < L->in->n_blocks; bi++)
             grew |= walk_block(L, bi, scratch);
     }
+}
+
+/* Fills L->checked_all (see checks_page): walks the unit as if it had no
+ * page table, then marks the accesses whose checkpoint would store more
+ * than CHECKPOINT_MAX_SLOTS slots. */
+static void pick_checked(lift *L, uint64_t *scratch)
+{
+    find_fp_slots(L);
+    L->use_pages = false;
+    compute_dirty_in(L, scratch);
+    L->picking = true;
+    for (uint32_t bi = 0; bi < L->in->n_blocks; bi++)
+        walk_block(L, bi, scratch);
+    L->picking = false;
+    L->use_pages = true;
 }
 
 /* ---- setup ---- */
@@ -1050,6 +1227,8 @@ static void build_entry(lift *L, LLVMBasicBlockRef entry, const bool *used, bool
     if (fp_helpers)
         L->fpf = LLVMBuildAlloca(L->B, L->i64, "fpf");
     L->base = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, mem_base), 8);
+    if (in->pages)
+        L->pages = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, pages), 8);
     if (in->exits)
         L->jcache = load_at(L, L->ptr, L->ctx, offsetof(jit_ctx, jcache), 8);
     if (in->head_cell && in->hot2) {
@@ -1097,6 +1276,8 @@ static void lift_block(lift *L, uint32_t bi)
 {
     const ir_block *b = L->in->blocks[bi];
     L->cur = bi;
+    L->walk_block = bi;
+    L->checked = &L->checked_all[L->first_insn[bi]];
     LLVMPositionBuilderAtEnd(L->B, L->bbs[bi]);
     memcpy(L->dirty, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *L->dirty);
     LLVMValueRef *t = realloc(L->t, ((size_t)b->n_temps + 1) * sizeof *t);
@@ -1111,10 +1292,25 @@ static void lift_block(lift *L, uint32_t bi)
         return;
     }
     L->raw = raw;
+    bool *paged = realloc(L->paged, ((size_t)b->n_temps + 1) * sizeof *paged);
+    int64_t *got = realloc(L->got, ((size_t)b->n_temps + 1) * sizeof *got);
+    if (paged)
+        L->paged = paged;
+    if (got)
+        L->got = got;
+    if (!paged || !got) {
+        fail(L, "out of memory");
+        return;
+    }
     for (uint32_t i = 0; i <= b->n_temps; i++) {
         t[i] = jl_c64(L, 0); /* temp 0 (none) reads as 0, as in the interpreter */
         raw[i] = NULL;
+        paged[i] = false;
+        got[i] = -1;
     }
+    for (uint32_t i = 0; i < b->n_insns; i++)
+        if (b->insns[i].op == IR_GET && b->insns[i].d <= b->n_temps)
+            got[b->insns[i].d] = i;
     /* Values put in other blocks do not dominate this one. */
     L->fflags_read = NULL;
     memset(L->slot_val, 0, L->nslots * sizeof *L->slot_val);
@@ -1129,8 +1325,9 @@ static void lift_block(lift *L, uint32_t bi)
             fail(L, "temp out of range in the block at 0x%llx", (unsigned long long)b->pc);
             return;
         }
+        L->op_no = i;
         bool ended = lift_insn(L, x);
-        note_access(L, (ir_op)x->op, L->dirty); /* as walk_block does */
+        note_access(L, x, L->dirty); /* as walk_block does */
         if (ended)
             return;
     }
@@ -1210,7 +1407,7 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, bool musttail, char *err, 
         return false;
     }
     L.nslots = (uint32_t)(in->state_size / 8);
-    L.nwords = (L.nslots + 2 + 63) / 64; /* + seg_loaded, seg_atomic */
+    L.nwords = (L.nslots + 3 + 63) / 64; /* + seg_loaded, seg_atomic, seg_checked */
     bool *used = calloc(L.nslots, sizeof *used);
     L.slot = calloc(L.nslots, sizeof *L.slot);
     L.slot_val = calloc(L.nslots, sizeof *L.slot_val);
@@ -1219,15 +1416,25 @@ bool jit_lift(LLVMModuleRef M, const jit_lift_in *in, bool musttail, char *err, 
     uint64_t *scratch = calloc(L.nwords, sizeof *scratch);
     L.dirty_in = calloc((size_t)in->n_blocks * L.nwords, sizeof *L.dirty_in);
     L.bbs = calloc(in->n_blocks, sizeof *L.bbs);
+    L.first_insn = calloc(in->n_blocks, sizeof *L.first_insn);
+    size_t n_insns = 0;
+    for (uint32_t bi = 0; bi < in->n_blocks && L.first_insn; bi++) {
+        L.first_insn[bi] = (uint32_t)n_insns;
+        n_insns += in->blocks[bi]->n_insns;
+    }
+    L.checked_all = calloc(n_insns + 1, sizeof *L.checked_all);
+    L.fp_slot = calloc(L.nslots, sizeof *L.fp_slot);
     bool fp_helpers = false;
     if (!used || !L.slot || !L.slot_val || !L.slot_raw || !L.dirty || !scratch || !L.dirty_in ||
-        !L.bbs) {
+        !L.bbs || !L.first_insn || !L.checked_all || !L.fp_slot) {
         fail(&L, "out of memory");
         goto out;
     }
     scan_slots(&L, used, &fp_helpers);
     if (L.failed)
         goto out;
+    if (in->pages)
+        pick_checked(&L, scratch);
     compute_dirty_in(&L, scratch);
 
     LLVMContextRef C = L.C;
@@ -1263,6 +1470,11 @@ out:
     free(L.slot_val);
     free(L.slot_raw);
     free(L.raw);
+    free(L.paged);
+    free(L.first_insn);
+    free(L.checked_all);
+    free(L.fp_slot);
+    free(L.got);
     free(L.dirty);
     free(scratch);
     free(L.dirty_in);

@@ -18,7 +18,10 @@
  *     the stores since, which store the same values, as no load since read
  *     memory they changed and no atomic op ran (checkpoints() in
  *     jit_lift.c).  Loads between checkpoints store nothing: a loop that
- *     only loads keeps every guest register in host registers
+ *     only loads keeps every guest register in host registers.  With a
+ *     page table (in->pages) the accesses that would need a checkpoint are
+ *     checked against it instead (checks_page, check_window): a denied
+ *     page leaves the instruction to the interpreter, so they never fault
  *   exits: store changed slots and the next pc, then chain: load the target
  *     cell's code and `tail call tailcc` it (a jmp), or return an exit code
  *
@@ -45,6 +48,8 @@ typedef struct jit_lift_in {
     size_t state_size;
     uint64_t limit;       /* guest memory limit */
     uint64_t guard;       /* inaccessible host bytes on each side of it (ir_mem) */
+    bool pages;           /* accesses may check ir_mem.pages (jit_ctx) */
+    uint32_t checkpoint_cost; /* jit_options.checkpoint_cost */
     const char *name;     /* function name */
     jit_cell *head_cell;  /* tier 1: entry counter, NULL for none */
     uint64_t hot2;        /* count value at which the entry returns JIT_X_HOT */
@@ -81,7 +86,7 @@ typedef struct lift {
     LLVMContextRef C;
     LLVMModuleRef M;
     LLVMBuilderRef B;
-    LLVMValueRef fn, state, ctx, base, jcache;
+    LLVMValueRef fn, state, ctx, base, jcache, pages;
     LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, unit_ty;
     uint32_t nslots, nwords;
     LLVMValueRef *slot;   /* alloca per used 8-byte state slot, else NULL */
@@ -96,6 +101,17 @@ typedef struct lift {
     uint32_t cur;         /* current block */
     uint32_t cur_guest;   /* its guest instructions */
     uint32_t insn_no;     /* INSN ops lifted so far in it */
+    uint32_t op_no;       /* the op being lifted: its index in the block */
+    bool *paged;          /* per temp: the pages of the accesses through it from
+                             here to the block's end are checked (check_window) */
+    int64_t *got;         /* per temp: the index of the GET that read it, or -1 */
+    bool use_pages;       /* checks_page may check (in->pages, after pick_checked) */
+    bool picking;         /* pick_checked's walk: walk_block fills checked */
+    bool *fp_slot;        /* per slot: a block puts an FP op's result in it */
+    uint32_t walk_block;  /* the block walk_block or lift_block is in */
+    uint32_t *first_insn; /* per block: the index of its first op in checked_all */
+    bool *checked_all;    /* per op of every block: checks_page's pick (pick_checked) */
+    bool *checked;        /* checked_all of block walk_block */
     LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers, stmxcsr's target */
     LLVMValueRef fflags_map; /* i8[64]: MXCSR flag bits → fflags bits, once used */
     LLVMValueRef fflags_read; /* the fflags a GET in this block read, while no op since

@@ -101,6 +101,8 @@ static jit_unit *compile(jit *j, jit_req *r)
         .state_size = j->state_size,
         .limit = j->limit,
         .guard = j->guard,
+        .pages = j->pages,
+        .checkpoint_cost = j->opt.checkpoint_cost,
         .name = name,
         .head_cell = counting ? r->head : NULL,
         .hot2 = counting ? j->opt.hot2 : 0,

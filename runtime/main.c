@@ -284,6 +284,11 @@ static int read_env_twins(options *o) {
     if ((v = getenv("LIFTVM_JIT_FAIL_EVERY")) && *v &&
         parse_count("LIFTVM_JIT_FAIL_EVERY", v, &o->jit.fail_every) != 0)
         return -1;
+    /* Test hook too: 0 checks every guest access that needs a checkpoint
+     * against the page table (llvmjit/jit_lift.c), to test that path. */
+    if ((v = getenv("LIFTVM_JIT_CHECKPOINT_COST")) && *v &&
+        parse_count("LIFTVM_JIT_CHECKPOINT_COST", v, &o->jit.checkpoint_cost) != 0)
+        return -1;
     return 0;
 }
 

@@ -245,7 +245,7 @@ static int cache_build(const char *program, jit_options jo, jit_cache_options co
         return 1;
     }
     a.blocks = rt_bcache_new();
-    const ir_mem mem = {mmu_base(a.p.mm), mmu_limit(a.p.mm), MMU_GUARD};
+    const ir_mem mem = {mmu_base(a.p.mm), mmu_limit(a.p.mm), MMU_GUARD, mmu_pages(a.p.mm)};
     jit *j = a.blocks ? jit_new(&jo, a.p.arch->state_size, &mem, err, sizeof err) : NULL;
     if (!j) {
         fprintf(stderr, "liftvm: cache build: the jit cannot start: %s\n",

@@ -23,6 +23,8 @@
  * current guest instruction.  Compiled code keeps the state only at
  * checkpoints (before guest stores, at exits): a fault there is redone by
  * the interpreter from the last checkpoint, which then faults precisely.
+ * (Accesses that compiled code checks against the mmu's page table instead
+ * of checkpointing do not fault: a denied page goes to the interpreter.)
  * A host fault anywhere else is a liftvm bug.
  *
  * Threads: every guest thread runs this loop on its own host thread (see
@@ -62,6 +64,10 @@
 #include "runtime/rt_log.h"
 
 #define MAX_BLOCK_INSNS 64
+
+/* Compiled code reads the mmu's page table as ir_mem.pages. */
+_Static_assert((int)MMU_PAGE_LOAD == (int)IR_PAGE_LOAD && (int)MMU_PAGE_STORE == (int)IR_PAGE_STORE,
+               "the mmu's page bits are the ones ir_mem.pages documents");
 
 /* The translations of the running process: decoded blocks, the pages
  * they came from, and the jit (NULL with --jit=off or if it cannot start). */
@@ -429,7 +435,7 @@ static bool after_block(rt_thread *t, ir_exit ex) {
 static void dispatch(rt_thread *t, rt_bcache *cache) {
     rt_proc *p = t->proc;
     ir_state_head *head = t->cpu;
-    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD};
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD, mmu_pages(p->mm)};
     for (;;) {
         rt_bcache_quiescent(reader);
         if (atomic_load_explicit(&t->flags, memory_order_relaxed) && !rt_signal_deliver(t, false))
@@ -517,7 +523,7 @@ static void start_jit(rt_proc *p) {
     if (cache_opts.mode != JIT_CACHE_OFF)
         jit_cache_fd_reserve(); /* before jit_new starts the compile thread */
     char err[256];
-    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD};
+    const ir_mem mem = {mmu_base(p->mm), mmu_limit(p->mm), MMU_GUARD, mmu_pages(p->mm)};
     tr.j = jit_new(&o, p->arch->state_size, &mem, err, sizeof err);
     if (!tr.j) {
         fprintf(stderr, "liftvm: the jit cannot start (%s); interpreting only\n", err);
@@ -546,7 +552,8 @@ static void run_thread(rt_thread *t) {
         rt_thread_exit_process(1);
     }
     if (tr.j) {
-        const ir_mem mem = {mmu_base(t->proc->mm), mmu_limit(t->proc->mm), MMU_GUARD};
+        const ir_mem mem = {mmu_base(t->proc->mm), mmu_limit(t->proc->mm), MMU_GUARD,
+                            mmu_pages(t->proc->mm)};
         jt = jit_thread_new(tr.j, &mem, jit_block_source, NULL);
         if (!jt)
             fprintf(stderr, "liftvm: out of memory for a thread's jit state; it interprets\n");

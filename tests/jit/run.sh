@@ -8,7 +8,10 @@
 # auto with tiny thresholds (--hot1=1 --hot2=4, so code goes through every
 # tier while it runs), and t1/t2/auto again with the compile-failure test
 # hook LIFTVM_JIT_FAIL_EVERY=2 (every second compile fails; the guest must
-# not notice).  stdout, stderr and the exit status must equal the reference.
+# not notice), and t2 with LIFTVM_JIT_CHECKPOINT_COST=0 (every guest access
+# that needs a checkpoint is checked against the page table instead, so
+# fault_regs.c's faults are left to the interpreter before they happen).
+# stdout, stderr and the exit status must equal the reference.
 # The disk cache is off (LIFTVM_CACHE=off): every mode compiles for real.
 # Then, when LIFTVM loads its LLVM side as a module (liftvm-llvm.so beside
 # it), tierup runs with the module missing and with a foreign library in its
@@ -96,6 +99,7 @@ MODES=(
     "auto-tiny||--jit=auto --hot1=1 --hot2=4"
     "t1-fail|LIFTVM_JIT_FAIL_EVERY=2|--jit=t1"
     "t2-fail|LIFTVM_JIT_FAIL_EVERY=2|--jit=t2"
+    "t2-checked|LIFTVM_JIT_CHECKPOINT_COST=0|--jit=t2"
     "auto-fail|LIFTVM_JIT_FAIL_EVERY=2|--jit=auto --hot1=1 --hot2=4"
 )
 

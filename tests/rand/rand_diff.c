@@ -382,7 +382,8 @@ static bool machine_init(char *err, size_t errlen)
         snprintf(err, errlen, "mmu_map: %s", strerror(-rc));
         return false;
     }
-    machine.mem = (ir_mem){mmu_base(machine.mm), mmu_limit(machine.mm), MMU_GUARD};
+    machine.mem = (ir_mem){mmu_base(machine.mm), mmu_limit(machine.mm), MMU_GUARD,
+                           mmu_pages(machine.mm)};
     return true;
 }
 

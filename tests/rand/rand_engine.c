@@ -248,6 +248,11 @@ static bool jit_open(rd_engine *e, const rd_machine *m, char *err, size_t errlen
     jit_options o;
     jit_options_default(&o);
     o.mode = e->param == 11 ? JIT_T1 : e->param == 12 ? JIT_T2 : JIT_OFF;
+    /* as liftvm's test hook: 0 checks every access that needs a checkpoint
+     * against the page table (see tests/CMakeLists.txt's rand-checked) */
+    const char *cost = getenv("LIFTVM_JIT_CHECKPOINT_COST");
+    if (cost && *cost)
+        o.checkpoint_cost = (uint32_t)strtoul(cost, NULL, 10);
     c->m = m;
     c->j = jit_new(&o, sizeof(fe_rv64_state), &m->mem, err, errlen);
     if (!c->j) {

@@ -18,7 +18,7 @@ typedef struct test_state {
 #define OFF_R(i) (offsetof(test_state, r) + 8 * (i))
 
 static uint8_t memory[4096];
-static const ir_mem test_mem = {memory, sizeof memory, 0};
+static const ir_mem test_mem = {memory, sizeof memory, 0, NULL};
 
 /* Runs a block computing op(a, b, c) into r[0]; returns r[0]. */
 static uint64_t run3(ir_op op, uint64_t a, uint64_t b, uint64_t c, int64_t imm, test_state *st)

@@ -25,25 +25,42 @@ typedef struct test_state {
 #define OFF_R(i) (offsetof(test_state, r) + 8 * (size_t)(i))
 #define MEM_SIZE (1u << 20)
 
+/* Test memory has PROT_NONE guards of MEM_GUARD bytes on both sides; J
+ * does not know them (its units checkpoint and rely on host faults), JP
+ * knows them and the page table (its units check accesses, jit_lift.c). */
+#define MEM_GUARD (64u << 10)
+#define MEM_PAGES (MEM_SIZE / 4096)
+#define PAGES_PAD (MEM_GUARD / 4096)
+
 static uint8_t *mem_base;
+static uint8_t mem_pages[MEM_PAGES + 2 * PAGES_PAD]; /* 0 on the guards */
 static char what[128]; /* the case being checked, for failure messages */
-static jit *J;
+static jit *J, *JP;
 
 static void setup(void)
 {
-    mem_base = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    cr_assert_neq(mem_base, MAP_FAILED);
+    uint8_t *low = mmap(NULL, MEM_SIZE + 2 * MEM_GUARD, PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    cr_assert_neq(low, MAP_FAILED);
+    mem_base = low + MEM_GUARD;
+    cr_assert_eq(mprotect(mem_base, MEM_SIZE, PROT_READ | PROT_WRITE), 0);
+    memset(mem_pages + PAGES_PAD, IR_PAGE_LOAD | IR_PAGE_STORE, MEM_PAGES);
     jit_options o;
     jit_options_default(&o);
     char err[256];
-    J = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0}, err, sizeof err);
+    J = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0, NULL}, err, sizeof err);
     cr_assert_not_null(J, "jit_new: %s", err);
+    o.checkpoint_cost = 0; /* JP checks every access that needs a checkpoint */
+    JP = jit_new(&o, sizeof(test_state),
+                 &(ir_mem){mem_base, MEM_SIZE, MEM_GUARD, mem_pages + PAGES_PAD}, err, sizeof err);
+    cr_assert_not_null(JP, "jit_new: %s", err);
 }
 
 static void teardown(void)
 {
     jit_free(J);
-    munmap(mem_base, MEM_SIZE);
+    jit_free(JP);
+    munmap(mem_base - MEM_GUARD, MEM_SIZE + 2 * MEM_GUARD);
 }
 
 /* Tests touch guest memory in [0, LOW) and [MEM_SIZE - HIGH, MEM_SIZE). */
@@ -87,7 +104,7 @@ static ir_exit check_states(const ir_block *b, const test_state *inits, size_t n
     char vbuf[128];
     const char *bad = ir_verify(b, vbuf, sizeof vbuf);
     cr_assert_null(bad, "verify: %s", bad);
-    const ir_mem mem = {mem_base, MEM_SIZE, 0};
+    const ir_mem mem = {mem_base, MEM_SIZE, 0, NULL};
     static uint8_t want_mem[LOW + HIGH], got_mem[LOW + HIGH];
     jit_unit *u[3];
     for (int tier = 1; tier <= 2; tier++) {
@@ -544,11 +561,12 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     siglongjmp(fault_jb, 1);
 }
 
-/* Runs b on a copy of init by f (0: interpreter, else that tier's unit u);
- * returns true if it took a host fault, with the state in *out. */
-static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init, test_state *out)
+/* Runs b on a copy of init by the interpreter (u NULL) or by unit u of a
+ * jit on mem; returns true if it took a host fault, with the state in *out
+ * and the exit in *exit (else untouched). */
+static bool run_faulting_on(const ir_block *b, jit_unit *u, const ir_mem *mem,
+                            const test_state *init, test_state *out, ir_exit *exit)
 {
-    const ir_mem mem = {mem_base, MEM_SIZE, 0};
     static test_state st; /* static: survives the siglongjmp */
     st = *init;
     fill_memory(mem_base, 7);
@@ -556,12 +574,17 @@ static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init,
         *out = st;
         return true;
     }
-    if (u)
-        jit_unit_run(u, &st, &mem);
-    else
-        ir_interp_run(b, &st, &mem);
+    ir_exit e = u ? jit_unit_run(u, &st, mem) : ir_interp_run(b, &st, mem);
+    if (exit)
+        *exit = e;
     *out = st;
     return false;
+}
+
+static bool run_faulting(const ir_block *b, jit_unit *u, const test_state *init, test_state *out)
+{
+    const ir_mem mem = {mem_base, MEM_SIZE, 0, NULL};
+    return run_faulting_on(b, u, &mem, init, out, NULL);
 }
 
 /* The block precise_host_faults runs for seed: a random block, then a guest
@@ -672,6 +695,143 @@ Test(jit, precise_host_faults, .timeout = 600)
     mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
 }
 
+/* With a page table (JP), an access after a load and a store (see
+ * checks_page in jit_lift.c) does not fault on the host where the table
+ * denies its page: the unit leaves its instruction to the interpreter with
+ * the interpreter's state before it (or before an earlier access through
+ * the same base, whose check covers this one).  Unchecked accesses still
+ * fault and leave a checkpoint, as above. */
+Test(jit, page_table_checks, .timeout = 600)
+{
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = 0;
+    const ir_mem mem = {mem_base, MEM_SIZE, MEM_GUARD, mem_pages + PAGES_PAD};
+    int faults = 0, left = 0, host = 0;
+    for (int i = 0; i < 300; i++) {
+        snprintf(what, sizeof what, "faulting block %d (page table)", i);
+        uint64_t seed = 0xfeedface12345678ull + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        bool is_load;
+        uint32_t access;
+        ir_block *b = faulting_block(seed, UINT32_MAX, &is_load, &access);
+        test_state init, want, got;
+        init_state(&init, (unsigned)i);
+        bool wf = run_faulting_on(b, NULL, &mem, &init, &want, NULL);
+        for (int tier = 1; tier <= 2; tier++) {
+            char err[256];
+            jit_unit *u = jit_compile_block_sync(JP, b, tier, err, sizeof err);
+            cr_assert_not_null(u, "%s: tier %d: %s", what, tier, err);
+            ir_exit ge = {0};
+            bool gf = run_faulting_on(b, u, &mem, &init, &got, &ge);
+            jit_unit_free(JP, u);
+            bool gl = !gf && ge.kind == IR_EXIT_INTERP;
+            host += gf;
+            left += gl;
+            /* A check covers the accesses through one base to the block's
+             * end, so it may stop a run that a side exit would have taken
+             * before the denied page: that is fine (the interpreter goes
+             * on from the same state), a host fault there is not. */
+            cr_assert(wf || !gf, "%s: tier %d faulted, the interpreter did not", what, tier);
+            if (!gf && !gl) {
+                cr_assert(!wf, "%s: tier %d went past the denied access", what, tier);
+                cr_assert(same_state(&got, &want), "%s: tier %d state differs", what, tier);
+                continue;
+            }
+            bool found = same_state(&got, &init);
+            for (uint32_t stop = 0; !found && stop <= access; stop++) {
+                bool unused_load;
+                uint32_t unused_access;
+                ir_block *prefix = faulting_block(seed, stop, &unused_load, &unused_access);
+                test_state at;
+                found = !run_faulting_on(prefix, NULL, &mem, &init, &at, NULL) &&
+                        same_state(&got, &at);
+                ir_block_free(prefix);
+            }
+            cr_assert(found, "%s: tier %d: a %s %s left pc %llx and a state the interpreter "
+                      "never had before that access", what, tier, is_load ? "load" : "store",
+                      gl ? "left to the interpreter" : "fault",
+                      (unsigned long long)got.head.pc);
+        }
+        faults += wf;
+        ir_block_free(b);
+    }
+    cr_assert_gt(faults, 100, "only %d blocks reached the faulting access", faults);
+    cr_assert_gt(left, 50, "only %d denied accesses were left to the interpreter", left);
+    cr_assert_gt(host, 0, "no unchecked access faulted on the host");
+    mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = IR_PAGE_LOAD | IR_PAGE_STORE;
+    mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
+}
+
+/* One check covers every later access through one register value, also
+ * through a temp read before a PUT of the register and used after it.
+ * r1 = FAULT_PAGE - 64 (t1 = r1 as read at 0x1800):
+ *   0x1800 ld r2, 0(t1);  0x1804 sd r2, 8(t1)   (checked: store after load)
+ *   0x1808 r1 += 4096
+ *   0x180c sd r2, 64(t1)  (on FAULT_PAGE: the check at 0x1804 covers it)
+ * The unit must leave 0x1804 to the interpreter (which faults at 0x180c)
+ * with the interpreter's state before 0x1804, not fault on the host. */
+static ir_block *register_value_block(bool prefix)
+{
+    ir_block *b = ir_block_new(0x1800);
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1800);
+    ir_val t1 = ir_get(b, OFF_R(1));
+    ir_put(b, OFF_R(2), ir_emit(b, IR_LD64, t1, 0, 0, 0));
+    if (prefix) {
+        ir_emit(b, IR_JMP, 0, 0, 0, 0x1804);
+        b->n_guest = 1;
+        return b;
+    }
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1804);
+    ir_emit(b, IR_ST64, t1, ir_get(b, OFF_R(2)), 0, 8);
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x1808);
+    ir_put(b, OFF_R(1), ir_emit(b, IR_ADD, ir_get(b, OFF_R(1)), ir_const(b, 4096), 0, 0));
+    ir_emit(b, IR_INSN, 0, 0, 0, 0x180c);
+    ir_emit(b, IR_ST64, t1, ir_get(b, OFF_R(2)), 0, 64);
+    ir_emit(b, IR_JMP, 0, 0, 0, 0x2000);
+    b->n_guest = 4;
+    return b;
+}
+
+Test(jit, page_check_follows_register_values)
+{
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = 0;
+    const ir_mem mem = {mem_base, MEM_SIZE, MEM_GUARD, mem_pages + PAGES_PAD};
+    ir_block *b = register_value_block(false), *prefix = register_value_block(true);
+    char vbuf[128];
+    cr_assert_null(ir_verify(b, vbuf, sizeof vbuf), "verify");
+    test_state init, want, got;
+    init_state(&init, 1);
+    init.r[1] = FAULT_PAGE - 64;
+    cr_assert(run_faulting_on(b, NULL, &mem, &init, &got, NULL), "the interpreter must fault");
+    cr_assert_eq(got.head.pc, 0x180c);
+    cr_assert(!run_faulting_on(prefix, NULL, &mem, &init, &want, NULL));
+    want.head.pc = 0x1804;
+    for (int tier = 1; tier <= 2; tier++) {
+        char err[256];
+        jit_unit *u = jit_compile_block_sync(JP, b, tier, err, sizeof err);
+        cr_assert_not_null(u, "tier %d: %s", tier, err);
+        ir_exit e = {0};
+        bool fault = run_faulting_on(b, u, &mem, &init, &got, &e);
+        jit_unit_free(JP, u);
+        cr_assert(!fault && e.kind == IR_EXIT_INTERP, "tier %d: host fault %d, exit %d", tier,
+                  fault, e.kind);
+        cr_assert(same_state(&got, &want), "tier %d: pc %llx, want %llx", tier,
+                  (unsigned long long)got.head.pc, (unsigned long long)want.head.pc);
+    }
+    ir_block_free(b);
+    ir_block_free(prefix);
+    mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = IR_PAGE_LOAD | IR_PAGE_STORE;
+    mprotect(mem_base + FAULT_PAGE, 4096, PROT_READ | PROT_WRITE);
+}
+
 /* ---- several guest threads on one jit ---- */
 
 #define MT_THREADS 3
@@ -722,7 +882,7 @@ typedef struct mt_arg {
 static void *mt_guest(void *p)
 {
     mt_arg *a = p;
-    const ir_mem mem = {mem_base, MEM_SIZE, 0};
+    const ir_mem mem = {mem_base, MEM_SIZE, 0, NULL};
     jit_thread *t = jit_thread_new(a->j, &mem, mt_source, NULL);
     if (!t) {
         a->wrong = -1;
@@ -769,7 +929,7 @@ static void mt_run(jit_mode mode)
     o.hot1 = 3;
     o.hot2 = 40;
     char err[256];
-    jit *j = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0}, err, sizeof err);
+    jit *j = jit_new(&o, sizeof(test_state), &(ir_mem){mem_base, MEM_SIZE, 0, NULL}, err, sizeof err);
     cr_assert_not_null(j, "jit_new: %s", err);
     mt_make_blocks();
     pthread_t th[MT_THREADS];

@@ -126,7 +126,7 @@ static inline void rvt_init(rvt_machine *vm)
     fe_riscv64.state_init(&vm->st);
     vm->mem = calloc(1, RVT_MEM_SIZE);
     cr_assert_not_null(vm->mem);
-    vm->m = (ir_mem){vm->mem, RVT_MEM_SIZE, 0};
+    vm->m = (ir_mem){vm->mem, RVT_MEM_SIZE, 0, NULL};
     vm->code_end = RVT_PC;
     vm->st.head.pc = RVT_PC;
 }
