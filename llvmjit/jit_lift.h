@@ -19,7 +19,7 @@
  *     memory they changed and no atomic op ran (checkpoints() in
  *     jit_lift.c).  Loads between checkpoints store nothing: a loop that
  *     only loads keeps every guest register in host registers.  With a
- *     page table (in->pages) the accesses that would need a checkpoint are
+ *     page table (in->pages) accesses whose checkpoint would be dear are
  *     checked against it instead (checks_page, check_window): a denied
  *     page leaves the instruction to the interpreter, so they never fault
  *   exits: store changed slots and the next pc, then chain: load the target
