@@ -561,6 +561,16 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     siglongjmp(fault_jb, 1);
 }
 
+/* Makes FAULT_PAGE inaccessible; host faults siglongjmp to fault_jb. */
+static void protect_fault_page(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+}
+
 /* Runs b on a copy of init by the interpreter (u NULL) or by unit u of a
  * jit on mem; returns true if it took a host fault, with the state in *out
  * and the exit in *exit (else untouched). */
@@ -636,13 +646,30 @@ static bool same_state(const test_state *a, const test_state *b)
     return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* Is got the state init had, or the interpreter's before some op up to
+ * op number access of faulting block seed?  Returns 0 for init, the op
+ * number (> 0) where it matched, -1 if none. */
+static int prefix_state(uint64_t seed, uint32_t access, const ir_mem *mem, const test_state *init,
+                        const test_state *got)
+{
+    if (same_state(got, init))
+        return 0;
+    for (uint32_t stop = 0; stop <= access; stop++) {
+        bool unused_load;
+        uint32_t unused_access;
+        ir_block *prefix = faulting_block(seed, stop, &unused_load, &unused_access);
+        test_state at;
+        bool found = !run_faulting_on(prefix, NULL, mem, init, &at, NULL) && same_state(got, &at);
+        ir_block_free(prefix);
+        if (found)
+            return stop > 0 ? (int)stop : 0;
+    }
+    return -1;
+}
+
 Test(jit, precise_host_faults, .timeout = 600)
 {
-    struct sigaction sa = {0};
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGSEGV, &sa, NULL);
-    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    protect_fault_page();
     int faults = 0, mid_block = 0;
     for (int i = 0; i < 300; i++) {
         snprintf(what, sizeof what, "faulting block %d", i);
@@ -673,17 +700,10 @@ Test(jit, precise_host_faults, .timeout = 600)
             /* The state must be the untouched initial one or the
              * interpreter's before some op up to the faulting access (a
              * store checkpoints only after a load: jit_lift.c). */
-            bool found = same_state(&got, &init);
-            for (uint32_t stop = 0; !found && stop <= access; stop++) {
-                bool unused_load;
-                uint32_t unused_access;
-                ir_block *prefix = faulting_block(seed, stop, &unused_load, &unused_access);
-                test_state at;
-                found = !run_faulting(prefix, NULL, &init, &at) && same_state(&got, &at);
-                mid_block += found && stop > 0;
-                ir_block_free(prefix);
-            }
-            cr_assert(found, "%s: tier %d: a %s fault left pc %llx and a state the interpreter "
+            const ir_mem mem = {mem_base, MEM_SIZE, 0, NULL};
+            int stop = prefix_state(seed, access, &mem, &init, &got);
+            mid_block += stop > 0;
+            cr_assert(stop >= 0, "%s: tier %d: a %s fault left pc %llx and a state the interpreter "
                       "never had before that access", what, tier, is_load ? "load" : "store",
                       (unsigned long long)got.head.pc);
         }
@@ -703,11 +723,7 @@ Test(jit, precise_host_faults, .timeout = 600)
  * fault and leave a checkpoint, as above. */
 Test(jit, page_table_checks, .timeout = 600)
 {
-    struct sigaction sa = {0};
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGSEGV, &sa, NULL);
-    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    protect_fault_page();
     mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = 0;
     const ir_mem mem = {mem_base, MEM_SIZE, MEM_GUARD, mem_pages + PAGES_PAD};
     int faults = 0, left = 0, host = 0;
@@ -740,17 +756,7 @@ Test(jit, page_table_checks, .timeout = 600)
                 cr_assert(same_state(&got, &want), "%s: tier %d state differs", what, tier);
                 continue;
             }
-            bool found = same_state(&got, &init);
-            for (uint32_t stop = 0; !found && stop <= access; stop++) {
-                bool unused_load;
-                uint32_t unused_access;
-                ir_block *prefix = faulting_block(seed, stop, &unused_load, &unused_access);
-                test_state at;
-                found = !run_faulting_on(prefix, NULL, &mem, &init, &at, NULL) &&
-                        same_state(&got, &at);
-                ir_block_free(prefix);
-            }
-            cr_assert(found, "%s: tier %d: a %s %s left pc %llx and a state the interpreter "
+            cr_assert(prefix_state(seed, access, &mem, &init, &got) >= 0, "%s: tier %d: a %s %s left pc %llx and a state the interpreter "
                       "never had before that access", what, tier, is_load ? "load" : "store",
                       gl ? "left to the interpreter" : "fault",
                       (unsigned long long)got.head.pc);
@@ -797,11 +803,7 @@ static ir_block *register_value_block(bool prefix)
 
 Test(jit, page_check_follows_register_values)
 {
-    struct sigaction sa = {0};
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGSEGV, &sa, NULL);
-    cr_assert_eq(mprotect(mem_base + FAULT_PAGE, 4096, PROT_NONE), 0);
+    protect_fault_page();
     mem_pages[PAGES_PAD + FAULT_PAGE / 4096] = 0;
     const ir_mem mem = {mem_base, MEM_SIZE, MEM_GUARD, mem_pages + PAGES_PAD};
     ir_block *b = register_value_block(false), *prefix = register_value_block(true);
