@@ -217,9 +217,12 @@ bool jit_obj_layout(const void *obj, size_t len, size_t *size, size_t *align)
     return view(&v, obj, len, err, sizeof err) && place_sections(&v, off, size, align);
 }
 
-/* The value of symbol k of symtab s for a relocation; false if unknown. */
+/* The value of symbol k of symtab s for a relocation at offset at of the
+ * layout: a defined symbol's address as placed for base, an undefined
+ * one's as place gives it; place hears of every relocation. */
 static bool symbol_value(const objview *v, const Elf64_Shdr *s, size_t k, const size_t *off,
-                         uint8_t *dst, jit_obj_resolve_fn resolve, void *ctx, uint64_t *out)
+                         uint64_t base, size_t at, jit_obj_place_fn place, void *ctx,
+                         uint64_t *out)
 {
     if (k >= s->sh_size / sizeof(Elf64_Sym) || s->sh_link >= v->shnum)
         return false;
@@ -233,19 +236,19 @@ static bool symbol_value(const objview *v, const Elf64_Shdr *s, size_t k, const 
         const char *name = (const char *)v->p + str->sh_offset + sym->st_name;
         if (sym->st_name >= str->sh_size || !memchr(name, 0, str->sh_size - sym->st_name))
             return false;
-        *out = resolve(ctx, name);
-        return *out != 0;
+        *out = 0;
+        return place(ctx, name, at, out);
     }
     if (sym->st_shndx >= v->shnum || off[sym->st_shndx] == SIZE_MAX ||
         sym->st_value > v->sh[sym->st_shndx].sh_size)
         return false;
-    *out = (uint64_t)(uintptr_t)(dst + off[sym->st_shndx]) + sym->st_value;
-    return true;
+    *out = base + off[sym->st_shndx] + sym->st_value;
+    return place(ctx, NULL, at, NULL);
 }
 
-bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
-                  jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
-                  size_t *code_size)
+bool jit_obj_place(const void *obj, size_t len, uint8_t *dst, size_t size, uint64_t base,
+                   jit_obj_place_fn place, void *ctx, const char *name, size_t *entry,
+                   size_t *code_size)
 {
     objview v;
     char err[64];
@@ -281,20 +284,48 @@ bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
             if (type == R_X86_64_NONE)
                 continue;
             uint64_t s;
+            size_t at = off[r->sh_info] + rel[k].r_offset;
             if (type != R_X86_64_64 || rel[k].r_offset > target->sh_size ||
                 target->sh_size - rel[k].r_offset < 8 ||
-                !symbol_value(&v, symtab, ELF64_R_SYM(rel[k].r_info), off, dst, resolve, ctx, &s))
+                !symbol_value(&v, symtab, ELF64_R_SYM(rel[k].r_info), off, base, at, place,
+                              ctx, &s))
                 return false;
             uint64_t val = s + (uint64_t)rel[k].r_addend;
-            memcpy(dst + off[r->sh_info] + rel[k].r_offset, &val, 8);
+            memcpy(dst + at, &val, 8);
         }
     }
     const Elf64_Sym *f = find_symbol(&v, name);
     if (!f || ELF64_ST_TYPE(f->st_info) != STT_FUNC || f->st_shndx >= v.shnum ||
         off[f->st_shndx] == SIZE_MAX || f->st_value >= v.sh[f->st_shndx].sh_size)
         return false;
-    *entry = dst + off[f->st_shndx] + f->st_value;
+    *entry = off[f->st_shndx] + f->st_value;
     *code_size = f->st_size;
+    return true;
+}
+
+/* jit_obj_link resolves undefined symbols at once. */
+typedef struct link_ctx {
+    jit_obj_resolve_fn resolve;
+    void *ctx;
+} link_ctx;
+
+static bool link_extern(void *arg, const char *name, size_t at, uint64_t *addr)
+{
+    (void)at;
+    const link_ctx *l = arg;
+    return !name || (*addr = l->resolve(l->ctx, name)) != 0;
+}
+
+bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
+                  jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
+                  size_t *code_size)
+{
+    link_ctx l = {resolve, ctx};
+    size_t off;
+    if (!jit_obj_place(obj, len, dst, size, (uint64_t)(uintptr_t)dst, link_extern, &l, name,
+                       &off, code_size))
+        return false;
+    *entry = dst + off;
     return true;
 }
 

@@ -52,6 +52,17 @@ typedef uint64_t (*jit_obj_resolve_fn)(void *ctx, const char *name);
 bool jit_obj_link(const void *obj, size_t len, uint8_t *dst, size_t size,
                   jit_obj_resolve_fn resolve, void *ctx, const char *name, void **entry,
                   size_t *code_size);
+/* The general form, for code that runs elsewhere than it is written (the
+ * per-program image of jit_cache_image.c): lays obj out at dst as if at
+ * address base and calls place for every relocated 8-byte place at offset
+ * at of the layout.  name NULL: the value is an address inside the layout
+ * (base + offset + addend, already computed); else the symbol is undefined
+ * and place sets *addr to its address (0 leaves just the addend there),
+ * false stops the link.  *entry is the offset of function name. */
+typedef bool (*jit_obj_place_fn)(void *ctx, const char *name, size_t at, uint64_t *addr);
+bool jit_obj_place(const void *obj, size_t len, uint8_t *dst, size_t size, uint64_t base,
+                   jit_obj_place_fn place, void *ctx, const char *name, size_t *entry,
+                   size_t *code_size);
 
 /* ---- loaded objects ---- */
 
