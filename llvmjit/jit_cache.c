@@ -9,12 +9,14 @@
  *   compiled (compile thread): key = H(configuration, shape, blocks, code_hash)
  *           ─► record ─► journal file
  *   jit_run finds no code at pc (guest thread): a record for pc whose key
- *           matches the guest code now ─► decompress ─► link ─► cell
+ *           matches the guest code now ─► its code in the program's image
+ *           (jit_cache_image.c, mapped at the first such install) ─► cell;
+ *           a record the image lacks ─► decompress ─► link ─► cell
  *           linking is jit_codemem.c's copy and relocate, no LLVM; objects it
  *           cannot link go through ORC (renamed: names are per process)
  *   the session's stubs (jit_enter) are linked the same way at attach, so a
  *           warm run need not wait for LLVM to start
- *   jit_free: journal ─► pack (compaction), size limit, run log
+ *   jit_free: journal ─► pack (compaction) ─► image, size limit, run log
  *
  * A record is tried once per jit epoch: after an invalidation (fence.i, a
  * map change over code) it may match again, or no longer.
@@ -38,6 +40,7 @@
 #endif
 
 #include "llvmjit/jit_cache_priv.h"
+#include "llvmjit/jit_cache_image.h"
 #include "llvmjit/jit_cache_store.h"
 #include "llvmjit/jit_objfile.h"
 #include "llvmjit/jit_backend.h"
@@ -66,6 +69,11 @@ struct jit_cache {
     bool can_enter;     /* j->enter is set (guest thread) */
     uint64_t verify_ns, unpack_ns, link_ns; /* parts of st.load_ns */
     uint64_t attach_ns, wait_ns; /* reading the cache; waiting for the LLVM session */
+    jc_image *img;        /* the program's pre-linked units (guest thread, prof_mu) */
+    bool img_tried;       /* img was looked for (at the first install) */
+    jc_image_status img_status;
+    uint64_t img_hits;    /* units installed from img */
+    uint64_t img_missing; /* hits on records img does not list: it is stale */
     pthread_mutex_t mu; /* st, gfd, wrote (the compile thread stores) */
     jit_cache_stats st;
     bool wrote;
@@ -471,6 +479,7 @@ static void free_cache(jit_cache *c)
     free(c->program);
     ZSTD_freeDCtx(c->dctx);
     jit_codemem_free(c->mem); /* the units are gone (jit_free), or none used it */
+    jc_image_free(c->img);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -576,6 +585,13 @@ static void print_stats(const jit_cache *c, FILE *f)
                 "%llu linked by LLVM\n",
                 c->verify_ns / 1e3 / (double)s->hits, c->unpack_ns / 1e3 / (double)s->hits,
                 c->link_ns / 1e3 / (double)s->hits, (unsigned long long)c->orc_loads);
+    if (c->img_tried)
+        fprintf(f,
+                "jit: cache image: %s; %zu units, %zu code bytes, mapped in %.3f ms; "
+                "%llu units from it, %llu loaded alone (not in it)\n",
+                jc_image_status_name(c->img_status), jc_image_units(c->img),
+                jc_image_code_bytes(c->img), jc_image_load_ns(c->img) / 1e6,
+                (unsigned long long)c->img_hits, (unsigned long long)c->img_missing);
 }
 
 void jit_cache_print_stats(const jit *j, FILE *f)
@@ -609,8 +625,16 @@ void jit_cache_close(jit *j)
     const char *nc = getenv("LIFTVM_CACHE_NO_COMPACT");
     bool compact = !nc || !*nc || strcmp(nc, "0") == 0;
     if (c->mode == JIT_CACHE_RW) {
-        if (c->gfd >= 0 && (c->wrote || c->st.damaged) && compact) {
+        /* The image is made again when the records changed, or when units
+         * were loaded one by one that it should have held. */
+        bool image = c->gfd >= 0 && compact &&
+                     (c->wrote || c->st.damaged || c->img_missing || (c->st.hits && !c->img));
+        if (c->gfd >= 0 && (c->wrote || c->st.damaged) && compact)
             jc_compact(c->gfd, c->config, c->gid, 0, false, NULL);
+        size_t units = 0;
+        if (image && !jc_image_build(c->gfd, c->config, c->gid, &units) && j->opt.log_units)
+            fprintf(j->opt.log ? j->opt.log : stderr, "jit: cache image not written\n");
+        if (c->gfd >= 0 && (c->wrote || c->st.damaged || image) && compact) {
             jc_prune(c->root, c->max_bytes, NULL);
         } else if (c->gfd >= 0 && c->st.hits) {
             utimensat(c->gfd, "pack", NULL, AT_SYMLINK_NOFOLLOW); /* last use, for eviction */
@@ -784,6 +808,65 @@ static bool link_with_orc(jit *j, jit_cache *c, const jc_record *r, void *obj,
     return true;
 }
 
+/* The image's symbols: cells (made now if new) and host helpers. */
+static uint64_t resolve_for_image(void *ctx, const char *name)
+{
+    jit *j = ctx;
+    static const char prefix[] = "jit_cell_";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+        return resolve(NULL, name);
+    char *end;
+    errno = 0;
+    uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
+    if (*end || errno || end == name + sizeof prefix - 1)
+        return 0;
+    return (uint64_t)(uintptr_t)jit_cells_get(j->cells, pc, j->exit_stub);
+}
+
+/* Maps the program's image once, at the first install (under prof_mu:
+ * its symbols make cells). */
+static void open_image(jit *j, jit_cache *c)
+{
+    c->img_tried = true;
+    if (c->gfd < 0)
+        return;
+    c->img = jc_image_load(c->gfd, c->config, c->gid, resolve_for_image, j, &c->img_status);
+    if (c->img_status == JC_IMAGE_DAMAGED || c->img_status == JC_IMAGE_FOREIGN)
+        c->st.damaged++; /* rebuilt when this run ends */
+    if (!c->img && j->opt.log_units && c->img_status != JC_IMAGE_MISSING)
+        fprintf(j->opt.log ? j->opt.log : stderr, "jit: cache image not used: %s\n",
+                jc_image_status_name(c->img_status));
+}
+
+/* r's unit from the image, or NULL if the image has no code for it. */
+static jit_unit *image_unit(jit_thread *t, jit_cache *c, const jc_record *r, size_t *code_size)
+{
+    void *entry;
+    bool listed;
+    if (!c->img_tried)
+        open_image(t->j, c);
+    if (!c->img)
+        return NULL;
+    if (!jc_image_find(c->img, r->key, &entry, code_size, &listed)) {
+        if (!listed)
+            c->img_missing++;
+        return NULL;
+    }
+    jit_unit *u = calloc(1, sizeof *u);
+    if (!u)
+        return NULL;
+    u->pc = r->pc;
+    u->tier = r->tier;
+    u->n_blocks = r->n_blocks;
+    u->seq = ++c->load_seq;
+    u->code = entry;
+    u->obj_size = r->obj_size;
+    u->enter = t->j->enter;
+    u->epoch = t->epoch; /* from before the code was hashed */
+    c->img_hits++;
+    return u; /* u->mem NULL: the image is unmapped with the cache */
+}
+
 /* Links r's object and returns the new unit, or NULL. */
 static jit_unit *load_unit(jit_thread *t, jit_cache *c, const jc_record *r, size_t *code_size)
 {
@@ -917,7 +1000,9 @@ static jit_cell *install_record(jit_thread *t, jit_cache *c, const jc_record *r)
         return NULL;
     }
     size_t code_size = 0;
-    jit_unit *u = load_unit(t, c, r, &code_size);
+    jit_unit *u = image_unit(t, c, r, &code_size);
+    if (!u)
+        u = load_unit(t, c, r, &code_size);
     if (!u)
         return NULL;
     if (!publish(j, cell, u, r))

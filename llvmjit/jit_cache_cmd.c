@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "llvmjit/jit_cache.h"
+#include "llvmjit/jit_cache_image.h"
 #include "llvmjit/jit_cache_store.h"
 
 #define RUNS_SHOWN 10
@@ -165,6 +166,13 @@ int jit_cache_cmd_verify(const jit_cache_options *o, FILE *out)
         const jc_damage *d = &set.dmg;
         unsigned bad = d->unsafe + d->bad_files + d->bad_records + d->foreign;
         good += set.n;
+        jc_image_status is = jc_image_check(gfd, set.have_config ? set.config : NULL, gid);
+        if (is == JC_IMAGE_DAMAGED || is == JC_IMAGE_FOREIGN) {
+            fprintf(out, "%s: image %s: removing it (the next run makes it again)\n", g[i].name,
+                    jc_image_status_name(is));
+            unlinkat(gfd, JC_IMAGE_FILE, 0);
+            bad_total++;
+        }
         if (bad) {
             fprintf(out,
                     "%s: %zu good entries; removing %u unsafe files, %u corrupt files, %u "
@@ -201,12 +209,15 @@ int jit_cache_cmd_prune(const jit_cache_options *o, FILE *out)
         int gfd = jc_parse_group_name(g[i].name, gid) ? jc_open_group(root, g[i].name, false) : -1;
         if (gfd < 0)
             continue;
+        size_t units;
         if (jc_compact(gfd, NULL, gid, 0, false, NULL) > 0) {
+            jc_image_build(gfd, NULL, gid, &units); /* none: runs make it */
             /* keep the group's last use: eviction goes by it */
             struct timespec t = {.tv_sec = g[i].used_ns / 1000000000,
                                  .tv_nsec = g[i].used_ns % 1000000000};
             struct timespec both[2] = {t, t};
             utimensat(gfd, "pack", both, AT_SYMLINK_NOFOLLOW);
+            utimensat(gfd, JC_IMAGE_FILE, both, AT_SYMLINK_NOFOLLOW);
         }
         close(gfd);
     }

@@ -926,7 +926,10 @@ uint64_t jc_prune(int root, uint64_t limit, unsigned *removed_groups)
         int gfd = i == 0 && jc_parse_group_name(g[i].name, gid) ? jc_open_group(root, g[i].name, false) : -1;
         if (gfd >= 0) {
             /* The most recent program alone is too big: keep its newest
-             * records (its other files are small). */
+             * records (its other files are small).  Its image goes: it
+             * holds the records dropped now (the next run that uses the
+             * cache makes it again, and prunes after). */
+            unlinkat(gfd, JC_IMAGE_FILE, 0);
             uint64_t room = limit > total + 4096 ? limit - total - 4096 : 0;
             int64_t kept = room ? jc_compact(gfd, NULL, gid, room, false, NULL) : -1;
             close(gfd);

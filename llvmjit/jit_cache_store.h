@@ -8,6 +8,7 @@
  *       g-<group>/         one guest program under one configuration
  *         pack             records, compacted (read with one read())
  *         j-<key>          journal: one record each, written as compiled
+ *         image            the pack's units linked ahead of time (jit_cache_image.h)
  *         info             the program's path (for `liftvm cache stats`)
  *         lock             flock()ed while the pack is rewritten
  *
@@ -29,6 +30,7 @@
 #include <stdint.h>
 
 #define JC_VERSION_DIR "v1"
+#define JC_IMAGE_FILE "image" /* a group's pre-linked units (jit_cache_image.h) */
 #define JC_ID_LEN 16 /* bytes of keys, configuration and group ids (XXH3-128) */
 
 enum { JC_F_LOOPS = 1, JC_F_CHAINED = 2, JC_F_MULTI = 4 /* every block is an entry */ };

@@ -76,6 +76,10 @@ count() {
     damaged) sed -E 's/.* ([0-9]+) damaged.*/\1/' <<< "$line" ;;
     esac
 }
+# image_units NAME: units NAME installed from the pre-linked image (-1: none used)
+image_units() {
+    sed -nE 's/^jit: cache image: ok;.* ([0-9]+) units from it.*/\1/p' "$S/$1.log" | grep . || echo -1
+}
 # same NAME REF: output and status equal the reference's
 same() {
     cmp -s "$S/$1.out" "$S/$2.out" && cmp -s "$S/$1.status" "$S/$2.status"
@@ -121,6 +125,9 @@ for mode in t1 t2 auto; do
     elif ! grep -q '^jit: cache .*; stubs cached$' "$S/warm-$mode.log"; then
         # the warm path enters cached code without waiting for LLVM
         fail "warm-$mode" "the cached jit_enter stubs were not used"
+    elif [ "$(image_units warm-$mode)" != "$(count hits warm-$mode)" ]; then
+        # every hit comes from the program's pre-linked image
+        fail "warm-$mode" "$(image_units warm-$mode) of $(count hits warm-$mode) hits from the image: $(grep '^jit: cache image' "$S/warm-$mode.log")"
     else
         pass "warm-$mode"
     fi
@@ -278,6 +285,34 @@ else
     fail "journal symlink" "$(ls -la "$(dirname "$PACK")" | head)"
 fi
 
+# The image (the pack's units linked ahead of time): damage is counted, the
+# run loads the units one by one, and makes the image again at its end.
+image_damaged() {
+    local name=$1 what=$2
+    damaged "$name" "$what"
+    if [ "$(image_units dmg-$name-after)" -gt 0 ]; then
+        pass "$what: made again ($(image_units dmg-$name-after) units from it next run)"
+    else
+        fail "$what" "no image next run: $(grep '^jit: cache image' "$S/dmg-$name-after.log")"
+    fi
+}
+fresh img-flip
+IMG=$(dirname "$PACK")/image
+size=$(stat -c %s "$IMG")
+printf '\x5a' | dd of="$IMG" bs=1 seek=$((size - 9)) conv=notrunc status=none
+image_damaged img-flip "bit-flipped image"
+fresh img-trunc
+truncate -s 40 "$(dirname "$PACK")/image"
+image_damaged img-trunc "truncated image"
+fresh img-foreign
+cp "$(group_of "$S/c-t2")/image" "$(dirname "$PACK")/image"
+image_damaged img-foreign "image of another configuration"
+fresh img-link
+IMG=$(dirname "$PACK")/image
+mv "$IMG" "$S/img-real"
+ln -s "$S/img-real" "$IMG"
+image_damaged img-link "symlinked image (O_NOFOLLOW)"
+
 # ---- liftvm cache verify finds planted damage ----
 fresh verify
 G=$(dirname "$PACK")
@@ -286,11 +321,13 @@ truncate -s 100 "$G/j-22222222222222222222222222222222"
 size=$(stat -c %s "$PACK")
 printf '\x5a' | dd of="$PACK" bs=1 seek=$((size / 2)) conv=notrunc status=none
 ln -s /etc/passwd "$G/j-33333333333333333333333333333333"
+printf 'XXXXXXXX' | dd of="$G/image" bs=1 seek=16 conv=notrunc status=none
 "$LIFTVM" cache --cache-dir "$S/d-verify" verify > "$S/verify1.out" 2>&1
 v1=$?
 "$LIFTVM" cache --cache-dir "$S/d-verify" verify > "$S/verify2.out" 2>&1
 v2=$?
-if [ $v1 = 1 ] && grep -q 'removing' "$S/verify1.out" && [ $v2 = 0 ] &&
+if [ $v1 = 1 ] && grep -q 'removing' "$S/verify1.out" && grep -q 'image damaged: removing' "$S/verify1.out" &&
+    [ $v2 = 0 ] &&
     grep -q ' 0 bad ones removed' "$S/verify2.out"; then
     pass "cache verify reports and removes planted damage"
 else
