@@ -162,16 +162,19 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
     work[nwork++] = head;
     while (next < nwork && r->n_blocks < max) {
         uint64_t pc = work[next++];
-        const ir_block *b = t->blocks(t->blocks_ctx, pc, forced);
+        jit_cell *c = jit_cells_find(j->cells, pc);
+        uint64_t count = c ? __atomic_load_n(&c->count, __ATOMIC_RELAXED) : 0;
+        if (!forced && pc != head && (!c || count < j->opt.hot1))
+            continue; /* cold: an exit of the region */
+        /* Decoded if need be: a block that only ran as a unit loaded from
+         * the disk cache was never decoded in this run (and without it a
+         * cached tier-1 unit that reached hot2 never got its region). */
+        const ir_block *b = t->blocks(t->blocks_ctx, pc, true);
         if (!b) {
             if (pc == head)
                 goto fail;
             continue;
         }
-        jit_cell *c = jit_cells_find(j->cells, pc);
-        uint64_t count = c ? __atomic_load_n(&c->count, __ATOMIC_RELAXED) : 0;
-        if (!forced && pc != head && (!c || count < j->opt.hot1))
-            continue; /* cold: an exit of the region */
         if (!c && !(c = jit_cells_get(j->cells, pc, j->exit_stub)))
             goto fail;
         if (!add_block(r, b, forced ? NULL : c->ind, c))

@@ -52,6 +52,10 @@ for v in 1 2; do
         finish
     fi
 done
+if ! "$RV_CC" -O2 -static -o "$S/bin/hot" "$HERE/hot.c" 2> "$S/bin/cc.err"; then
+    fail setup "cannot build hot.c: $(head -3 "$S/bin/cc.err")"
+    finish
+fi
 P1=$S/bin/prog1
 P2=$S/bin/prog2
 
@@ -158,6 +162,32 @@ if grep -q '; 0 compiled at exit for the cache' "$S/nodrain.log"; then
     pass "no drain with LIFTVM_CACHE_DRAIN_MS=0"
 else
     fail "no drain" "$(grep 'compiled at exit' "$S/nodrain.log")"
+fi
+
+# ---- a cached tier-1 unit that gets hot in a later run gets its region ----
+# The first run leaves the loop of hot.c as a tier-1 unit (50 iterations:
+# past hot1, far from hot2); the second runs it from the cache 300,000
+# times.  Its block is never decoded in that run (it runs compiled from the
+# start), so forming the region must decode it: it used to fail, and warm
+# runs kept hot loops in tier-1 code.
+H=$S/hotter
+rm -rf "$H"
+"$LIFTVM" --jit=off --cache=off "$S/bin/hot" 1 300000 > "$S/hot-ref.out" 2> /dev/null
+echo $? > "$S/hot-ref.status"
+LIFTVM_CACHE_DRAIN_MS=60000 "$LIFTVM" --cache-dir "$H" --jit=auto --hot1=10 --hot2=100000 \
+    "$S/bin/hot" 1 50 > /dev/null 2>&1 # drained: every unit queued is cached
+"$LIFTVM" --cache-dir "$H" -d stats -D "$S/hot-later.log" --jit=auto --hot1=10 --hot2=100000 \
+    "$S/bin/hot" 1 300000 > "$S/hot-later.out" 2> "$S/hot-later.err"
+echo $? > "$S/hot-later.status"
+t2_later=$(sed -nE 's/^jit: tier 2: ([0-9]+) units.*/\1/p' "$S/hot-later.log")
+if ! same hot-later hot-ref; then
+    fail "region of a cached unit" "output differs from --jit=off"
+elif [ "$(count hits hot-later)" -le 0 ]; then
+    fail "region of a cached unit" "nothing from the cache: $(grep -m1 '^jit: cache' "$S/hot-later.log")"
+elif [ "${t2_later:-0}" -le 0 ]; then
+    fail "region of a cached unit" "no tier-2 unit: $(grep -E '^jit: (tier 2|.*regions of)' "$S/hot-later.log" | tr '\n' ' ')"
+else
+    pass "a cached tier-1 unit that gets hot later gets its region ($t2_later tier-2 units)"
 fi
 
 if [ "$(stat -c %a "$S/c-t1")" = 700 ] && [ "$(stat -c %a "$(group_of "$S/c-t1")")" = 700 ] &&
