@@ -18,8 +18,10 @@
 #           + decompress + link, from -d stats); cache KiB: the program's
 #           cache folder
 # Then the on-disk layout: warm runs of one program from a cache that keeps
-# one file per unit (LIFTVM_CACHE_NO_COMPACT=1) and from the same units in
-# one pack (liftvm cache prune folds them), with the time to open the cache.
+# one file per unit (LIFTVM_CACHE_NO_COMPACT=1), from the same units in one
+# pack (liftvm cache prune folds them), and from the pack with its image
+# (the units linked ahead of time), with the time to open the cache and to
+# load a unit.
 # Outputs must equal native ones.  The tables go to stdout and
 # OUT/startup.txt (OUT: LIFTVM_PERF_DIR, default build/perf).
 #
@@ -191,16 +193,23 @@ if [ "$LAYOUT" = 1 ] && selected bb-sh; then
     J=$WORK/layout-files
     P=$WORK/layout-pack
     rm -rf "$J" "$P"
+    I=$WORK/layout-image
+    rm -rf "$I"
     LIFTVM_CACHE_NO_COMPACT=1 once "${lv[0]}" --cache-dir "$J" --jit=t2 "${lv[@]:1}" > /dev/null
-    cp -a "$J" "$P"
-    "$LIFTVM_BIN" cache --cache-dir "$P" prune > /dev/null
-    for layout in files pack; do
+    cp -a "$J" "$I"
+    "$LIFTVM_BIN" cache --cache-dir "$I" prune > /dev/null # folds the journal, links the image
+    cp -a "$I" "$P"
+    rm -f "$P"/v1/g-*/image
+    # LIFTVM_CACHE_NO_COMPACT=1 below also keeps a run from making the image.
+    for layout in files pack image; do
         D=$WORK/layout-$layout
         files=$(find "$D" -type f | wc -l)
         t=$(LIFTVM_CACHE_NO_COMPACT=1 mean "layout.$layout" "${lv[0]}" --cache-dir "$D" --jit=t2 "${lv[@]:1}") || t="FAIL -"
-        open_ms=$( (cd "$WORK/run" && LIFTVM_CACHE_NO_COMPACT=1 "${lv[0]}" --cache-dir "$D" --jit=t2 -d stats "${lv[@]:1}") 2>&1 > /dev/null |
-            sed -n 's/.*open \([0-9.]*\) ms.*/\1/p' | head -1)
-        layout_rows+=("$layout $files $t ${open_ms:-?}")
+        (cd "$WORK/run" && LIFTVM_CACHE_NO_COMPACT=1 "${lv[0]}" --cache-dir "$D" --jit=t2 -d stats \
+            -D "$WORK/layout.$layout.stats" "${lv[@]:1}") > /dev/null 2>&1 || true
+        open_ms=$(sed -n 's/.*open \([0-9.]*\) ms.*/\1/p' "$WORK/layout.$layout.stats" | head -1)
+        read -r _ load_us <<< "$(stats_field "$WORK/layout.$layout.stats")"
+        layout_rows+=("$layout $files $t ${open_ms:-?} ${load_us:-?}")
     done
 fi
 
@@ -220,8 +229,8 @@ fi
         echo
         echo "on-disk layout, bb-sh --jit=t2 warm, mean (min) of $RUNS runs:"
         printf '%s\n' "${layout_rows[@]}" | awk '
-            BEGIN { printf "%-8s %7s %16s %14s\n", "layout", "files", "warm ms", "open cache ms" }
-            { printf "%-8s %7s %16s %14s\n", $1, $2, sprintf("%.1f (%.1f)", $3 * 1000, $4 * 1000), $5 }'
+            BEGIN { printf "%-8s %7s %16s %14s %8s\n", "layout", "files", "warm ms", "open cache ms", "load us" }
+            { printf "%-8s %7s %16s %14s %8s\n", $1, $2, sprintf("%.1f (%.1f)", $3 * 1000, $4 * 1000), $5, $6 }'
     fi
 } | tee "$OUT/startup.txt"
 exit $status
