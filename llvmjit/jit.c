@@ -278,7 +278,7 @@ void jit_reclaim_locked(jit *j)
     }
     atomic_store(&j->has_retired, j->retired != NULL);
     if (moved)
-        pthread_cond_signal(&j->work);
+        jit_wake(j);
 }
 
 /* A quiescent point of t: it holds no pointer to compiled code.  One load
@@ -681,6 +681,6 @@ void jit_unit_free(jit *j, jit_unit *u)
     pthread_mutex_lock(&j->mu);
     u->next = j->to_free;
     j->to_free = u;
-    pthread_cond_signal(&j->work);
+    jit_wake(j);
     pthread_mutex_unlock(&j->mu);
 }

@@ -968,7 +968,7 @@ static bool publish(jit *j, jit_cell *cell, jit_unit *u, const jc_record *r)
     jit_queue_install(j, &as_compiled, u);
     bool installed = u->cell == cell; /* else it is on the free list now */
     if (!installed)
-        pthread_cond_signal(&j->work);
+        jit_wake(j);
     pthread_mutex_unlock(&j->mu);
     free(members);
     return installed;

@@ -134,6 +134,7 @@ typedef struct jit_stats {
     uint64_t relifted; /* tier-1 units lifted again with musttail (jit_times) */
     uint64_t lift_ns[3], opt_ns[3], codegen_ns[3], link_ns[3];
     uint64_t thread_cpu_ns; /* compile thread CPU time */
+    uint64_t thread_starts; /* compile threads started (jit_wake; 0: none was needed) */
     uint64_t guest_cpu_ns;  /* CPU time of the thread that frees the jit (the guest's) */
     uint64_t discarded;     /* finished after an invalidation */
     uint64_t freed;
@@ -201,7 +202,8 @@ struct jit {
     bool stop;
     bool broken;              /* the session could not start: every compile fails */
     bool want_session;        /* someone waits for the session (it starts on demand) */
-    bool no_thread;           /* no compile thread to join (failed after fork) */
+    bool thread_up;           /* the compile thread exists (jit_wake starts it) */
+    bool no_thread;           /* it could not be started: compiles fail */
     uint64_t started_ns;      /* jit_new (jit_now_ns) */
     long owner_pid;           /* the process that made it (not a forked child) */
     uint64_t drain_until;     /* after stop, queued compiles go on until then (jit_free) */
@@ -266,6 +268,9 @@ void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
 
 /* ---- compile thread and queue (jit_queue.c) ---- */
 bool jit_queue_start(jit *j, char *err, size_t errlen);
+/* Under j->mu: tells the compile thread there is work, starting it first
+ * if this is the first (see jit_queue_start). */
+void jit_wake(jit *j);
 /* Stops the compile thread; queued requests are dropped, except that
  * until drain_until (jit_now_ns; 0: not at all) it compiles them first. */
 void jit_queue_stop(jit *j, uint64_t drain_until);

@@ -43,9 +43,10 @@ void jit_stats_print(const jit_stats *s, FILE *f, const jit_options *o)
                "position)\n", (unsigned long long)s->relifted);
     fprintf(f, "jit: guest thread CPU %.1f ms\n", ms(s->guest_cpu_ns));
     fprintf(f,
-            "jit: compile thread CPU %.1f ms; queue max %llu; %llu compiled at exit for the "
+            "jit: compile thread CPU %.1f ms, %s; queue max %llu; %llu compiled at exit for the "
             "cache in %.1f ms; %llu discarded after invalidation, %llu freed; %llu invalidations\n",
-            ms(s->thread_cpu_ns), (unsigned long long)s->queue_max,
+            ms(s->thread_cpu_ns), s->thread_starts ? "started" : "never started",
+            (unsigned long long)s->queue_max,
             (unsigned long long)s->drained, ms(s->drain_ns),
             (unsigned long long)s->discarded, (unsigned long long)s->freed,
             (unsigned long long)s->invalidations);

@@ -129,6 +129,9 @@ for mode in t1 t2 auto; do
     elif ! grep -q '^jit: cache .*; stubs cached$' "$S/warm-$mode.log"; then
         # the warm path enters cached code without waiting for LLVM
         fail "warm-$mode" "the cached jit_enter stubs were not used"
+    elif [ $mode != auto ] && ! grep -q '^jit: compile thread CPU [0-9.]* ms, never started;' "$S/warm-$mode.log"; then
+        # nothing to compile: the run stays single-threaded
+        fail "warm-$mode" "the compile thread started: $(grep '^jit: compile thread' "$S/warm-$mode.log")"
     elif [ "$(image_units warm-$mode)" != "$(count hits warm-$mode)" ]; then
         # every hit comes from the program's pre-linked image
         fail "warm-$mode" "$(image_units warm-$mode) of $(count hits warm-$mode) hits from the image: $(grep '^jit: cache image' "$S/warm-$mode.log")"
