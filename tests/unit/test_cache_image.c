@@ -16,63 +16,7 @@
 
 #include "llvmjit/jit_cache_image.h"
 #include "llvmjit/jit_cache_store.h"
-
-/* .text: movabs $cell+addend, %rax; movabs $.text, %rdx; ret — a
- * relocation against an undefined cell and one against its own section. */
-typedef struct unit_obj {
-    Elf64_Ehdr eh;
-    uint8_t text[24];
-    char strtab[48];
-    Elf64_Sym sym[4];
-    Elf64_Rela rela[2];
-    Elf64_Shdr sh[5];
-} unit_obj;
-
-static void make_obj(unit_obj *o, const char *name, uint64_t cell_pc, int64_t addend,
-                     uint32_t type)
-{
-    memset(o, 0, sizeof *o);
-    memcpy(o->eh.e_ident, ELFMAG, SELFMAG);
-    o->eh.e_ident[EI_CLASS] = ELFCLASS64;
-    o->eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    o->eh.e_type = ET_REL;
-    o->eh.e_machine = EM_X86_64;
-    o->eh.e_shentsize = sizeof(Elf64_Shdr);
-    o->eh.e_shnum = 5;
-    o->eh.e_shoff = offsetof(unit_obj, sh);
-    static const uint8_t code[] = {0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
-                                   0x48, 0xba, 0, 0, 0, 0, 0, 0, 0, 0, 0xc3};
-    memcpy(o->text, code, sizeof code);
-    snprintf(o->strtab + 1, 16, "%s", name);
-    snprintf(o->strtab + 17, 30, "jit_cell_%llx", (unsigned long long)cell_pc);
-    o->sym[1] = (Elf64_Sym){.st_name = 1,
-                            .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
-                            .st_shndx = 1,
-                            .st_size = sizeof code};
-    o->sym[2] = (Elf64_Sym){.st_name = 17, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE)};
-    o->sym[3] = (Elf64_Sym){.st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION), .st_shndx = 1};
-    o->rela[0] = (Elf64_Rela){.r_offset = 2, .r_info = ELF64_R_INFO(2, type), .r_addend = addend};
-    o->rela[1] = (Elf64_Rela){.r_offset = 12, .r_info = ELF64_R_INFO(3, R_X86_64_64)};
-    o->sh[1] = (Elf64_Shdr){.sh_type = SHT_PROGBITS,
-                            .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-                            .sh_offset = offsetof(unit_obj, text),
-                            .sh_size = sizeof o->text,
-                            .sh_addralign = 16};
-    o->sh[2] = (Elf64_Shdr){.sh_type = SHT_SYMTAB,
-                            .sh_offset = offsetof(unit_obj, sym),
-                            .sh_size = sizeof o->sym,
-                            .sh_link = 3,
-                            .sh_entsize = sizeof(Elf64_Sym)};
-    o->sh[3] = (Elf64_Shdr){.sh_type = SHT_STRTAB,
-                            .sh_offset = offsetof(unit_obj, strtab),
-                            .sh_size = sizeof o->strtab};
-    o->sh[4] = (Elf64_Shdr){.sh_type = SHT_RELA,
-                            .sh_offset = offsetof(unit_obj, rela),
-                            .sh_size = sizeof o->rela,
-                            .sh_link = 2,
-                            .sh_info = 1,
-                            .sh_entsize = sizeof(Elf64_Rela)};
-}
+#include "unit_obj.h"
 
 static char dir[256];
 static const uint8_t config[JC_ID_LEN] = {7, 7, 7};
@@ -110,7 +54,7 @@ static void journal(uint64_t pc, uint8_t k, uint32_t type, const uint8_t *cfg)
     char name[16];
     snprintf(name, sizeof name, "u%u", k);
     unit_obj o;
-    make_obj(&o, name, pc + 0x40, k, type);
+    unit_obj_make(&o, name, pc + 0x40, k, type);
     jc_block b = {pc, pc + 8, 0};
     uint64_t exits[1] = {pc + 0x40};
     jc_record r = {.pc = pc,
@@ -176,12 +120,12 @@ Test(cache_image, units_run_where_the_image_is_mapped, .init = setup, .fini = te
         size_t size;
         bool listed;
         cr_assert(jc_image_find(im, kk, &entry, &size, &listed));
-        cr_assert_eq(size, 21);
+        cr_assert_eq(size, UNIT_OBJ_CODE_SIZE);
         uint64_t pc = 0x1000u * k;
         cr_assert_eq(((uint64_t (*)(void))entry)(), 0x7000000000ull + pc + 0x40 + k,
                      "the cell fixup, with its addend");
         uint64_t self;
-        memcpy(&self, (uint8_t *)entry + 12, 8);
+        memcpy(&self, (uint8_t *)entry + UNIT_OBJ_SELF_AT, 8);
         cr_assert_eq(self, (uint64_t)(uintptr_t)entry, "the section fixup: the image's address");
     }
     uint8_t absent[JC_ID_LEN];
