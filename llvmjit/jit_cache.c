@@ -831,8 +831,11 @@ static void open_image(jit *j, jit_cache *c)
     if (c->gfd < 0)
         return;
     c->img = jc_image_load(c->gfd, c->config, c->gid, resolve_for_image, j, &c->img_status);
-    if (c->img_status == JC_IMAGE_DAMAGED || c->img_status == JC_IMAGE_FOREIGN)
+    if (c->img_status == JC_IMAGE_DAMAGED || c->img_status == JC_IMAGE_FOREIGN) {
+        pthread_mutex_lock(&c->mu);
         c->st.damaged++; /* rebuilt when this run ends */
+        pthread_mutex_unlock(&c->mu);
+    }
     if (!c->img && j->opt.log_units && c->img_status != JC_IMAGE_MISSING)
         fprintf(j->opt.log ? j->opt.log : stderr, "jit: cache image not used: %s\n",
                 jc_image_status_name(c->img_status));
