@@ -88,11 +88,7 @@ jit *jit_new(const jit_options *o, size_t state_size, const ir_mem *mem, char *e
     j->exit_stub = (void *)jit_exit_stub;
     atomic_init(&j->has_retired, false);
     atomic_init(&j->gp, 1);
-    if (!jit_queue_start(j, err, errlen)) {
-        jit_cells_free(j->cells);
-        free(j);
-        return NULL;
-    }
+    jit_queue_start(j); /* the compile thread itself starts with the first work */
     return j;
 }
 

@@ -625,16 +625,17 @@ void jit_cache_close(jit *j)
     const char *nc = getenv("LIFTVM_CACHE_NO_COMPACT");
     bool compact = !nc || !*nc || strcmp(nc, "0") == 0;
     if (c->mode == JIT_CACHE_RW) {
-        /* The image is made again when the records changed, or when units
-         * were loaded one by one that it should have held. */
+        /* The pack is rewritten when the records changed; the image too, and
+         * when units were loaded one by one that it should have held. */
+        bool changed = c->gfd >= 0 && compact && (c->wrote || c->st.damaged);
         bool image = c->gfd >= 0 && compact &&
-                     (c->wrote || c->st.damaged || c->img_missing || (c->st.hits && !c->img));
-        if (c->gfd >= 0 && (c->wrote || c->st.damaged) && compact)
+                     (changed || c->img_missing || (c->st.hits && !c->img));
+        if (changed)
             jc_compact(c->gfd, c->config, c->gid, 0, false, NULL);
         size_t units = 0;
         if (image && !jc_image_build(c->gfd, c->config, c->gid, &units) && j->opt.log_units)
             fprintf(j->opt.log ? j->opt.log : stderr, "jit: cache image not written\n");
-        if (c->gfd >= 0 && (c->wrote || c->st.damaged || image) && compact) {
+        if (changed || image) {
             jc_prune(c->root, c->max_bytes, NULL);
         } else if (c->gfd >= 0 && c->st.hits) {
             utimensat(c->gfd, "pack", NULL, AT_SYMLINK_NOFOLLOW); /* last use, for eviction */
@@ -762,12 +763,10 @@ typedef struct resolver {
 static uint64_t resolve(void *ctx, const char *name)
 {
     const resolver *rs = ctx;
-    static const char prefix[] = "jit_cell_";
-    if (strncmp(name, prefix, sizeof prefix - 1) == 0 && rs) {
-        char *end;
-        uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
+    uint64_t pc;
+    if (rs && jit_cell_symbol_pc(name, &pc)) {
         size_t lo = 0, hi = rs->r->n_exits;
-        while (!*end && lo < hi) {
+        while (lo < hi) {
             size_t mid = (lo + hi) / 2;
             if (rs->r->exits[mid] == pc)
                 return (uint64_t)(uintptr_t)rs->cells[mid];
@@ -812,15 +811,10 @@ static bool link_with_orc(jit *j, jit_cache *c, const jc_record *r, void *obj,
 static uint64_t resolve_for_image(void *ctx, const char *name)
 {
     jit *j = ctx;
-    static const char prefix[] = "jit_cell_";
-    if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+    uint64_t pc;
+    if (!jit_cell_symbol_pc(name, &pc))
         return resolve(NULL, name);
-    char *end;
-    errno = 0;
-    uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
-    if (*end || errno || end == name + sizeof prefix - 1)
-        return 0;
-    return (uint64_t)(uintptr_t)jit_cells_get(j->cells, pc, j->exit_stub);
+    return pc == UINT64_MAX ? 0 : (uint64_t)(uintptr_t)jit_cells_get(j->cells, pc, j->exit_stub);
 }
 
 /* Maps the program's image once, at the first install (under prof_mu:

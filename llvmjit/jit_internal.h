@@ -85,7 +85,6 @@ typedef struct jit_jc_entry {
 #define JIT_JC_BITS 12
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 
-/* Per guest thread, passed to every unit; offsets known to lifted code. */
 /* jit_options.checkpoint_cost's default: a checkpoint costing more
  * (jit_lift.c checkpoint_cost: a store per slot, four per FP result) is
  * dearer than checking the accesses after it against the page table.
@@ -95,6 +94,7 @@ typedef struct jit_jc_entry {
  * than checking, since every access after a checked one is checked too. */
 #define JIT_CHECKPOINT_COST 16
 
+/* Per guest thread, passed to every unit; offsets known to lifted code. */
 typedef struct jit_ctx {
     uint8_t *mem_base;    /* +0: guest address 0 */
     uint64_t trap;        /* +8: ir_trap of a JIT_X_TRAP exit */
@@ -267,7 +267,8 @@ jit_cell *jit_cells_get(jit_cells *c, uint64_t pc, void *stub);
 void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
 
 /* ---- compile thread and queue (jit_queue.c) ---- */
-bool jit_queue_start(jit *j, char *err, size_t errlen);
+/* Sets up the queue (fork handlers); no thread yet (see jit_wake). */
+void jit_queue_start(jit *j);
 /* Under j->mu: tells the compile thread there is work, starting it first
  * if this is the first (see jit_queue_start). */
 void jit_wake(jit *j);

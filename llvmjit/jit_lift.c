@@ -456,6 +456,13 @@ static void find_fp_slots(lift *L)
     }
 }
 
+/* pick_checked's mark for op x of block walk_block. */
+static bool *checked_pick(const lift *L, const ir_insn *x)
+{
+    const ir_block *b = L->in->blocks[L->walk_block];
+    return &L->checked_all[L->first_insn[L->walk_block] + (size_t)(x - b->insns)];
+}
+
 /* Is x a load or store checked against the page table (guest_ptr) instead
  * of checkpointed?  A checked access cannot fault on the host: where the
  * table does not allow it, the unit leaves it to the interpreter with the
@@ -473,7 +480,7 @@ static bool checks_page(const lift *L, const ir_insn *x, const uint64_t *dirty)
         return false;
     if (bit_get(dirty, seg_checked(L)))
         return true;
-    return L->checked[x - L->in->blocks[L->walk_block]->insns];
+    return *checked_pick(L, x);
 }
 
 /* Does op write the state back before it runs (a checkpoint)?  A host
@@ -1075,7 +1082,6 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
     const ir_block *b = in->blocks[bi];
     bool grew = false;
     L->walk_block = bi;
-    L->checked = &L->checked_all[L->first_insn[bi]];
     memcpy(cur, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *cur);
     bit_set(cur, SLOT_OF(instret));
     for (uint32_t i = 0; i < b->n_insns; i++) {
@@ -1085,7 +1091,7 @@ static bool walk_block(lift *L, uint32_t bi, uint64_t *cur)
         unsigned flags = x->op < IR_OP_COUNT ? ir_op_table[x->op].flags : 0;
         if (checkpoints(L, x, cur)) {
             if (L->picking && needs_checkpoint(L, x, cur))
-                L->checked[i] = checkpoint_cost(L, cur) > L->in->checkpoint_cost;
+                *checked_pick(L, x) = checkpoint_cost(L, cur) > L->in->checkpoint_cost;
             memset(cur, 0, L->nwords * sizeof *cur);
             bit_set(cur, SLOT_OF(instret)); /* see sync_state */
         }
@@ -1138,8 +1144,8 @@ static void compute_dirty_in(lift *L, uint64_t *scratch)
 }
 
 /* Fills L->checked_all (see checks_page): walks the unit as if it had no
- * page table, then marks the accesses whose checkpoint would store more
- * than CHECKPOINT_MAX_SLOTS slots. */
+ * page table, then marks the accesses whose checkpoint would cost more
+ * than in->checkpoint_cost (checkpoint_cost()). */
 static void pick_checked(lift *L, uint64_t *scratch)
 {
     find_fp_slots(L);
@@ -1277,7 +1283,6 @@ static void lift_block(lift *L, uint32_t bi)
     const ir_block *b = L->in->blocks[bi];
     L->cur = bi;
     L->walk_block = bi;
-    L->checked = &L->checked_all[L->first_insn[bi]];
     LLVMPositionBuilderAtEnd(L->B, L->bbs[bi]);
     memcpy(L->dirty, &L->dirty_in[(size_t)bi * L->nwords], L->nwords * sizeof *L->dirty);
     LLVMValueRef *t = realloc(L->t, ((size_t)b->n_temps + 1) * sizeof *t);

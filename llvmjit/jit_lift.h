@@ -32,6 +32,12 @@
 #ifndef LIFTVM_JIT_LIFT_H
 #define LIFTVM_JIT_LIFT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <llvm-c/Core.h>
 
 #include "llvmjit/jit_internal.h"
@@ -61,6 +67,21 @@ typedef struct jit_lift_in {
 static inline void jit_cell_symbol(char *buf, size_t n, uint64_t pc)
 {
     snprintf(buf, n, "jit_cell_%llx", (unsigned long long)pc);
+}
+/* The other way: true if name is a cell's symbol, with its pc in *pc, or
+ * UINT64_MAX (no cell's pc) if what follows the prefix is not a hex number
+ * ending the name.  Linkers use it to resolve objects' cell names. */
+static inline bool jit_cell_symbol_pc(const char *name, uint64_t *pc)
+{
+    static const char prefix[] = "jit_cell_";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+        return false;
+    const char *digits = name + sizeof prefix - 1;
+    char *end;
+    *pc = strtoull(digits, &end, 16);
+    if (end == digits || *end)
+        *pc = UINT64_MAX;
+    return true;
 }
 
 /* Adds the unit's function to M (whose context is used).  False with a
@@ -111,7 +132,6 @@ typedef struct lift {
     uint32_t walk_block;  /* the block walk_block or lift_block is in */
     uint32_t *first_insn; /* per block: the index of its first op in checked_all */
     bool *checked_all;    /* per op of every block: checks_page's pick (pick_checked) */
-    bool *checked;        /* checked_all of block walk_block */
     LLVMValueRef fpf;     /* i64 alloca: flags out-parameter of FP helpers, stmxcsr's target */
     LLVMValueRef fflags_map; /* i8[64]: MXCSR flag bits → fflags bits, once used */
     LLVMValueRef fflags_read; /* the fflags a GET in this block read, while no op since

@@ -448,15 +448,12 @@ void jit_wake(jit *j)
  * The LLVM session starts on the thread when first needed, and the guest
  * runs in the interpreter meanwhile (empty cells hold the assembly exit
  * stub, not LLVM code). */
-bool jit_queue_start(jit *j, char *err, size_t errlen)
+void jit_queue_start(jit *j)
 {
-    (void)err;
-    (void)errlen;
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, register_fork_handlers);
     if (!forking_jit)
         forking_jit = j;
-    return true;
 }
 
 void jit_queue_stop(jit *j, uint64_t drain_until)

@@ -190,12 +190,10 @@ static void define_cell(void *ctx, const char *name)
 {
     cell_list *l = ctx;
     jit_session *s = l->s;
-    static const char prefix[] = "jit_cell_";
-    char *end;
-    if (l->failed || strncmp(name, prefix, sizeof prefix - 1) != 0)
+    uint64_t pc;
+    if (l->failed || !jit_cell_symbol_pc(name, &pc))
         return;
-    uint64_t pc = strtoull(name + sizeof prefix - 1, &end, 16);
-    jit_cell *c = *end ? NULL : cell_of(l, pc);
+    jit_cell *c = cell_of(l, pc);
     if (!c) {
         snprintf(l->err, l->errlen, "the object names %s, which is none of its exits", name);
         l->failed = true;
