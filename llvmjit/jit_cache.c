@@ -540,6 +540,7 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
     const jc_damage *d = &c->set.dmg;
     c->st.damaged = d->unsafe + d->bad_files + d->bad_records + d->foreign;
     c->st.records = c->set.n;
+    c->st.known = c->gfd >= 0;
     if (!build_index(c)) {
         snprintf(err, errlen, "out of memory");
         free_cache(c);
@@ -639,6 +640,15 @@ void jit_cache_close(jit *j)
             jc_prune(c->root, c->max_bytes, NULL);
         } else if (c->gfd >= 0 && c->st.hits) {
             utimensat(c->gfd, "pack", NULL, AT_SYMLINK_NOFOLLOW); /* last use, for eviction */
+        } else if (c->gfd < 0 && c->pid == (long)getpid()) {
+            /* A run that left no records still marks its program as known
+             * (an empty group): the next run then does not start LLVM at
+             * once for compiles that never come (jit_cache_stats.known). */
+            int gfd = jc_open_group(c->root, c->gname, true);
+            if (gfd >= 0) {
+                jc_write_info(gfd, c->program); /* for cache stats */
+                close(gfd);
+            }
         }
         /* A forked child's counts started as its parent's: the parent logs. */
         if (c->pid == (long)getpid())

@@ -87,6 +87,8 @@ typedef struct jit_cache_stats {
     uint64_t rejected; /* cached units whose guest code no longer matched */
     uint64_t damaged;  /* entries ignored as unsafe, corrupt or foreign */
     uint64_t load_ns;  /* time spent installing cached units */
+    bool known;        /* the program ran with this cache before (its group exists),
+                          whether or not that run left records */
 } jit_cache_stats;
 bool jit_cache_get_stats(const jit *j, jit_cache_stats *out);
 

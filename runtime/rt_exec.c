@@ -531,8 +531,12 @@ static void start_jit(rt_proc *p) {
     }
     attach_cache_and_perf(p);
     jit_cache_stats cs;
-    if (!jit_cache_get_stats(tr.j, &cs) || cs.records == 0)
-        jit_start_session(tr.j); /* a cold run compiles soon: start LLVM now */
+    /* A first run compiles soon: LLVM starts now, beside the guest.  A
+     * program that ran before and left no records rarely compiles at all,
+     * and loading LLVM (~5 ms) would then only delay its exit; it starts
+     * with the first compile instead. */
+    if (!jit_cache_get_stats(tr.j, &cs) || (cs.records == 0 && !cs.known))
+        jit_start_session(tr.j);
 }
 
 /* After every guest thread has unregistered. */

@@ -167,6 +167,27 @@ else
     fail "no drain" "$(grep 'compiled at exit' "$S/nodrain.log")"
 fi
 
+# ---- a program with nothing hot: only its first run starts LLVM ----
+# The first run of a program starts the LLVM session at once, beside the
+# guest; it leaves no records here (nothing gets hot), only its group.  A
+# later run knows the program and starts LLVM only for a compile, so it
+# never starts the compile thread (it used to, and waited for LLVM to load
+# before it could exit).
+Q=$S/quiet
+run quiet1 "$Q" "$P1" --jit=auto --hot1=1000000000 --hot2=1000000000
+run quiet2 "$Q" "$P1" --jit=auto --hot1=1000000000 --hot2=1000000000
+if ! same quiet1 ref1 || ! same quiet2 ref1; then
+    fail "nothing hot" "output differs from --jit=off"
+elif ! grep -q '^jit: compile thread CPU [0-9.]* ms, started;' "$S/quiet1.log"; then
+    fail "nothing hot" "the first run did not start LLVM early: $(grep '^jit: compile thread' "$S/quiet1.log")"
+elif [ ! -d "$(group_of "$Q")" ] || [ "$(count stored quiet1)" != 0 ]; then
+    fail "nothing hot" "no empty group after the first run: $(ls -R "$Q" | head -5)"
+elif ! grep -q '^jit: compile thread CPU [0-9.]* ms, never started;' "$S/quiet2.log"; then
+    fail "nothing hot" "the second run started the compile thread: $(grep '^jit: compile thread' "$S/quiet2.log")"
+else
+    pass "a program with nothing hot starts LLVM in its first run only"
+fi
+
 # ---- a cached tier-1 unit that gets hot in a later run gets its region ----
 # The first run leaves the loop of hot.c as a tier-1 unit (50 iterations:
 # past hot1, far from hot2); the second runs it from the cache 300,000
