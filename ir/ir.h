@@ -111,6 +111,13 @@ typedef struct ir_state_head {
     uint64_t instret;   /* guest instructions retired (counted per block) */
 } ir_state_head;
 
+/* Where a block's instruction array lives (ir_block.storage). */
+typedef enum ir_storage {
+    IR_INSNS_HEAP,     /* its own allocation, freed with the block */
+    IR_INSNS_BORROWED, /* the builder's scratch array (ir_block_start) */
+    IR_INSNS_INLINE,   /* right after the block, in the same allocation */
+} ir_storage;
+
 typedef struct ir_block {
     uint64_t pc;          /* guest pc of the first instruction */
     uint64_t end_pc;      /* guest pc just past the last instruction */
@@ -120,11 +127,20 @@ typedef struct ir_block {
     uint32_t n_temps;     /* temps used, numbered 1..n_temps */
     ir_insn *insns;
     uint64_t exec_count;  /* executions so far (the JIT's hotness counter) */
+    uint8_t storage;      /* ir_storage */
 } ir_block;
 
 /* ---- builder (ir_builder.c) ---- */
 ir_block *ir_block_new(uint64_t pc);
 void ir_block_free(ir_block *b);
+/* Building without the heap: b (the caller's, e.g. on the stack) collects
+ * instructions in scratch, cap of them, then on the heap if it needs more;
+ * ir_block_finish copies it into one allocation holding the block and its
+ * exact array, and releases what b held.  A short run decodes ~1,000
+ * blocks: a growing array each (and its page faults) cost a fifth of a
+ * warm busybox echo. */
+void ir_block_start(ir_block *b, uint64_t pc, ir_insn *scratch, uint32_t cap);
+ir_block *ir_block_finish(ir_block *b);
 /* Appends op; returns its destination temp (IR_NONE if the op has none). */
 ir_val ir_emit(ir_block *b, ir_op op, ir_val a, ir_val bb, ir_val c, int64_t imm);
 ir_val ir_const(ir_block *b, int64_t imm);
@@ -132,10 +148,6 @@ ir_val ir_get(ir_block *b, size_t state_offset);
 void ir_put(ir_block *b, size_t state_offset, ir_val v);
 ir_val ir_bin(ir_block *b, ir_op op, ir_val x, ir_val y);
 ir_val ir_un(ir_block *b, ir_op op, ir_val x);
-/* Shrinks the instruction array to its length, once a block is complete:
- * the builder's first array holds 64, most blocks need far fewer, and a
- * short run decodes ~1,000 blocks (each page of them is a page fault). */
-void ir_block_fit(ir_block *b);
 /* Removes the instructions from index n on (used to cut a block short). */
 void ir_block_truncate(ir_block *b, uint32_t n);
 /* True when the last instruction is an unconditional exit. */

@@ -20,24 +20,32 @@ void ir_block_free(ir_block *b)
 {
     if (!b)
         return;
-    free(b->insns);
+    if (b->storage == IR_INSNS_HEAP)
+        free(b->insns);
     free(b);
 }
 
-void ir_block_fit(ir_block *b)
+void ir_block_start(ir_block *b, uint64_t pc, ir_insn *scratch, uint32_t cap)
 {
-    if (b->n_insns == b->cap || b->n_insns == 0)
-        return;
-    /* A fresh array, then free the old one: the next block's first array
-     * (the same size) reuses the freed one, where an in-place shrink would
-     * leave holes that size cannot fill. */
-    ir_insn *n = malloc(b->n_insns * sizeof *n);
-    if (!n)
-        return; /* keeping the larger array is fine */
-    memcpy(n, b->insns, b->n_insns * sizeof *n);
-    free(b->insns);
-    b->insns = n;
-    b->cap = b->n_insns;
+    *b = (ir_block){.pc = pc, .end_pc = pc, .insns = scratch, .cap = cap,
+                    .storage = IR_INSNS_BORROWED};
+}
+
+ir_block *ir_block_finish(ir_block *b)
+{
+    ir_block *f = malloc(sizeof *f + b->n_insns * sizeof(ir_insn));
+    if (f) {
+        *f = *b;
+        f->insns = (ir_insn *)(f + 1);
+        f->cap = b->n_insns;
+        f->storage = IR_INSNS_INLINE;
+        memcpy(f->insns, b->insns, b->n_insns * sizeof(ir_insn));
+    }
+    if (b->storage == IR_INSNS_HEAP)
+        free(b->insns);
+    b->insns = NULL;
+    b->n_insns = b->cap = 0;
+    return f;
 }
 
 /* Out of memory while building IR is not recoverable in a useful way. */
@@ -51,11 +59,16 @@ ir_val ir_emit(ir_block *b, ir_op op, ir_val a, ir_val bb, ir_val c, int64_t imm
 {
     if (b->n_insns == b->cap) {
         uint32_t cap = b->cap ? b->cap * 2 : 64;
-        ir_insn *n = realloc(b->insns, cap * sizeof *n);
+        /* Only a heap array can be resized in place; the others move to one. */
+        bool heap = b->storage == IR_INSNS_HEAP;
+        ir_insn *n = heap ? realloc(b->insns, cap * sizeof *n) : malloc(cap * sizeof *n);
         if (!n)
             ir_oom();
+        if (!heap && b->n_insns)
+            memcpy(n, b->insns, b->n_insns * sizeof *n);
         b->insns = n;
         b->cap = cap;
+        b->storage = IR_INSNS_HEAP;
     }
     ir_val d = IR_NONE;
     if (ir_op_table[op].has_dst) {

@@ -218,9 +218,9 @@ static void emit_trap(ir_block *b, ir_trap t) { ir_emit(b, IR_TRAP, 0, 0, 0, t);
  * when the first cannot be fetched). */
 ir_block *rv_decode_block(uint64_t pc, fe_fetch_fn fetch, void *ctx, unsigned max_insns)
 {
-    ir_block *b = ir_block_new(pc);
-    if (!b)
-        return NULL;
+    ir_insn scratch[256]; /* most blocks fit; longer ones move to the heap */
+    ir_block building, *b = &building;
+    ir_block_start(b, pc, scratch, sizeof scratch / sizeof scratch[0]);
     uint64_t cur = pc;
     for (unsigned n = 0;; n++) {
         if (n > 0 && n >= max_insns) {
@@ -250,6 +250,5 @@ ir_block *rv_decode_block(uint64_t pc, fe_fetch_fn fetch, void *ctx, unsigned ma
             break;
     }
     b->end_pc = cur;
-    ir_block_fit(b);
-    return b;
+    return ir_block_finish(b);
 }

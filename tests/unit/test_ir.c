@@ -350,3 +350,48 @@ Test(ir_ops, table_is_complete)
         cr_expect_not_null(ir_op_table[op].doc);
     }
 }
+
+/* A block built in a scratch array, past its end onto the heap, then
+ * finished into one allocation: every instruction kept, in order. */
+static void build_and_finish(uint32_t scratch_cap, uint32_t n, ir_storage while_building)
+{
+    ir_insn scratch[8];
+    ir_block b;
+    ir_block_start(&b, 0x1000, scratch, scratch_cap);
+    for (uint32_t i = 0; i < n; i++)
+        ir_const(&b, (int64_t)i * 3);
+    ir_emit(&b, IR_JMP, 0, 0, 0, 0x2000);
+    cr_assert_eq(b.storage, while_building);
+    b.end_pc = 0x1004;
+    ir_block *f = ir_block_finish(&b);
+    cr_assert_not_null(f);
+    cr_expect_eq(b.n_insns, 0, "the building block gave up its instructions");
+    cr_expect_eq(f->storage, IR_INSNS_INLINE);
+    cr_expect_eq((void *)f->insns, (void *)(f + 1), "instructions follow the block");
+    cr_expect_eq(f->pc, 0x1000);
+    cr_expect_eq(f->end_pc, 0x1004);
+    cr_assert_eq(f->n_insns, n + 1);
+    cr_expect_eq(f->n_temps, n);
+    for (uint32_t i = 0; i < n; i++)
+        cr_expect_eq(f->insns[i].imm, (int64_t)i * 3, "insn %u", i);
+    cr_expect_eq(f->insns[n].op, IR_JMP);
+    char buf[128];
+    const char *err = ir_verify(f, buf, sizeof buf);
+    cr_expect_null(err, "verify: %s", err);
+    /* A finished block can still grow (it moves to the heap). */
+    ir_emit(f, IR_JMP, 0, 0, 0, 0x3000);
+    cr_expect_eq(f->storage, IR_INSNS_HEAP);
+    cr_expect_eq(f->insns[n + 1].imm, 0x3000);
+    cr_expect_eq(f->insns[0].imm, 0);
+    ir_block_free(f);
+}
+
+Test(ir_builder, scratch_block_finished_into_one_allocation)
+{
+    build_and_finish(8, 3, IR_INSNS_BORROWED);
+}
+
+Test(ir_builder, scratch_block_that_outgrows_its_scratch)
+{
+    build_and_finish(8, 100, IR_INSNS_HEAP);
+}
