@@ -116,6 +116,7 @@ typedef enum ir_storage {
     IR_INSNS_HEAP,     /* its own allocation, freed with the block */
     IR_INSNS_BORROWED, /* the builder's scratch array (ir_block_start) */
     IR_INSNS_INLINE,   /* right after the block, in the same allocation */
+    IR_INSNS_MAPPED,   /* memory that outlives the block (a mapped cache file) */
 } ir_storage;
 
 typedef struct ir_block {

@@ -40,6 +40,7 @@
 #endif
 
 #include "llvmjit/jit_cache_priv.h"
+#include "llvmjit/jit_cache_blocks.h"
 #include "llvmjit/jit_cache_image.h"
 #include "llvmjit/jit_cache_store.h"
 #include "llvmjit/jit_objfile.h"
@@ -74,6 +75,10 @@ struct jit_cache {
     jc_image_status img_status;
     uint64_t img_hits;    /* units installed from img */
     uint64_t img_missing; /* hits on records img does not list: it is stale */
+    jc_blocks *blocks;    /* blocks decoded by earlier runs (jit_cache_blocks.h) */
+    jc_blocks_status blocks_status;
+    _Atomic uint64_t blocks_taken, blocks_changed, blocks_damaged; /* guest threads */
+    size_t blocks_written; /* at exit, 0: the file was left as it was */
     pthread_mutex_t mu; /* st, gfd, wrote (the compile thread stores) */
     jit_cache_stats st;
     bool wrote;
@@ -480,6 +485,7 @@ static void free_cache(jit_cache *c)
     ZSTD_freeDCtx(c->dctx);
     jit_codemem_free(c->mem); /* the units are gone (jit_free), or none used it */
     jc_image_free(c->img);
+    jc_blocks_close(c->blocks);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -541,6 +547,9 @@ bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, ch
     c->st.damaged = d->unsafe + d->bad_files + d->bad_records + d->foreign;
     c->st.records = c->set.n;
     c->st.known = c->gfd >= 0;
+    c->blocks_status = JC_BLOCKS_MISSING;
+    if (c->gfd >= 0)
+        c->blocks = jc_blocks_open(c->gfd, c->config, c->gid, &c->blocks_status);
     if (!build_index(c)) {
         snprintf(err, errlen, "out of memory");
         free_cache(c);
@@ -586,6 +595,12 @@ static void print_stats(const jit_cache *c, FILE *f)
                 "%llu linked by LLVM\n",
                 c->verify_ns / 1e3 / (double)s->hits, c->unpack_ns / 1e3 / (double)s->hits,
                 c->link_ns / 1e3 / (double)s->hits, (unsigned long long)c->orc_loads);
+    fprintf(f,
+            "jit: cache blocks: %s; %zu kept, %llu taken, %llu whose guest code changed, "
+            "%llu damaged; %zu written at exit\n",
+            jc_blocks_status_name(c->blocks_status), jc_blocks_count(c->blocks),
+            (unsigned long long)c->blocks_taken, (unsigned long long)c->blocks_changed,
+            (unsigned long long)c->blocks_damaged, c->blocks_written);
     if (c->img_tried)
         fprintf(f,
                 "jit: cache image: %s; %zu units, %zu code bytes, mapped in %.3f ms; "
@@ -636,7 +651,7 @@ void jit_cache_close(jit *j)
         size_t units = 0;
         if (image && !jc_image_build(c->gfd, c->config, c->gid, &units) && j->opt.log_units)
             fprintf(j->opt.log ? j->opt.log : stderr, "jit: cache image not written\n");
-        if (changed || image) {
+        if (changed || image || c->blocks_written) {
             jc_prune(c->root, c->max_bytes, NULL);
         } else if (c->gfd >= 0 && c->st.hits) {
             utimensat(c->gfd, "pack", NULL, AT_SYMLINK_NOFOLLOW); /* last use, for eviction */
@@ -655,6 +670,68 @@ void jit_cache_close(jit *j)
             log_run(c);
     }
     free_cache(c);
+}
+
+/* ---- decoded blocks (jit_cache_blocks.h) ---- */
+
+ir_block *jit_cache_block(jit *j, uint64_t pc)
+{
+    jit_cache *c = j->cache;
+    jc_kept_block k;
+    int found = c && c->blocks ? jc_blocks_find(c->blocks, pc, &k) : 0;
+    if (found < 0)
+        atomic_fetch_add_explicit(&c->blocks_damaged, 1, memory_order_relaxed);
+    if (found <= 0)
+        return NULL;
+    /* Only from the same guest code, and code the guest cannot write
+     * (other code is decoded afresh: it may change under us). */
+    if (!c->g.code_ok(c->g.ctx, k.pc, k.end_pc, false) ||
+        memcmp(c->g.mem_base + k.pc, k.code, k.end_pc - k.pc) != 0) {
+        atomic_fetch_add_explicit(&c->blocks_changed, 1, memory_order_relaxed);
+        return NULL;
+    }
+    ir_block *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    /* The mapping is read-only, and stays (jc_blocks_close): the block's
+     * instructions are never written (ir_emit would move them first). */
+    *b = (ir_block){.pc = k.pc, .end_pc = k.end_pc, .n_insns = k.n_insns, .cap = k.n_insns,
+                    .n_guest = k.n_guest, .n_temps = k.n_temps, .insns = (ir_insn *)k.insns,
+                    .storage = IR_INSNS_MAPPED};
+    atomic_fetch_add_explicit(&c->blocks_taken, 1, memory_order_relaxed);
+    return b;
+}
+
+void jit_cache_keep_blocks(jit *j, const ir_block *const *blocks, size_t n)
+{
+    jit_cache *c = j->cache;
+    if (!c || c->mode != JIT_CACHE_RW || c->pid != (long)getpid())
+        return;
+    size_t fresh = 0;
+    for (size_t i = 0; i < n; i++)
+        fresh += blocks[i]->storage != IR_INSNS_MAPPED;
+    /* Rewriting the file costs about what decoding its blocks does: not
+     * for a few new blocks among many. */
+    if (fresh == 0 || (fresh < 256 && fresh * 32 < n))
+        return;
+    jc_kept_block *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ir_block *b = blocks[i];
+        if (b->end_pc > b->pc && c->g.code_ok(c->g.ctx, b->pc, b->end_pc, false))
+            k[m++] = (jc_kept_block){b->pc, b->end_pc, b->n_insns, b->n_guest, b->n_temps,
+                                     c->g.mem_base + b->pc, b->insns};
+    }
+    pthread_mutex_lock(&c->mu);
+    if (m && c->gfd < 0 && (c->gfd = jc_open_group(c->root, c->gname, true)) >= 0)
+        jc_write_info(c->gfd, c->program);
+    if (m && c->gfd >= 0 &&
+        jc_blocks_write(c->gfd, c->config, c->gid, k, m, c->blocks, JIT_CACHE_MAX_BLOCKS))
+        c->blocks_written = m;
+    pthread_mutex_unlock(&c->mu);
+    free(k);
 }
 
 /* ---- storing (request: guest thread; store: compile thread) ---- */

@@ -75,6 +75,17 @@ typedef struct jit_guest {
 bool jit_cache_attach(jit *j, const jit_cache_options *o, const jit_guest *g, char *err,
                       size_t errlen);
 
+/* Decoded blocks kept by earlier runs (jit_cache_blocks.h): the block at
+ * pc if one was kept and its guest code is unchanged and read-only, else
+ * NULL (decode it).  Its instructions are read-only and live as long as
+ * the process; ir_block_free frees it.  Guest thread. */
+ir_block *jit_cache_block(jit *j, uint64_t pc);
+/* At exit, before jit_free, with every guest thread stopped: keeps the
+ * process's decoded blocks for the next run (rw mode; written when this
+ * run decoded enough new ones). */
+void jit_cache_keep_blocks(jit *j, const ir_block *const *blocks, size_t n);
+#define JIT_CACHE_MAX_BLOCKS (1u << 18)
+
 /* Does j keep compiled units in a cache it may write? */
 bool jit_cache_writable(const jit *j);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "llvmjit/jit_cache.h"
+#include "llvmjit/jit_cache_blocks.h"
 #include "llvmjit/jit_cache_image.h"
 #include "llvmjit/jit_cache_store.h"
 
@@ -171,6 +172,13 @@ int jit_cache_cmd_verify(const jit_cache_options *o, FILE *out)
             fprintf(out, "%s: image %s: removing it (the next run makes it again)\n", g[i].name,
                     jc_image_status_name(is));
             unlinkat(gfd, JC_IMAGE_FILE, 0);
+            bad_total++;
+        }
+        jc_blocks_status bs = jc_blocks_check(gfd, set.have_config ? set.config : NULL, gid);
+        if (bs == JC_BLOCKS_DAMAGED || bs == JC_BLOCKS_FOREIGN) {
+            fprintf(out, "%s: decoded blocks %s: removing them (the next run keeps them again)\n",
+                    g[i].name, jc_blocks_status_name(bs));
+            unlinkat(gfd, JC_BLOCKS_FILE, 0);
             bad_total++;
         }
         if (bad) {

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -781,6 +782,34 @@ bool jc_write_blob(int root, const char *name, const void *data, size_t len)
     return ok;
 }
 
+const void *jc_map_file(int dir, const char *name, size_t *len, bool *unsafe)
+{
+    *unsafe = false;
+    int fd = open_high(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
+    if (fd < 0) {
+        *unsafe = errno == ELOOP;
+        return NULL;
+    }
+    struct stat st;
+    void *map = NULL;
+    if (fstat(fd, &st) == 0) {
+        if (!S_ISREG(st.st_mode) || !trusted(&st))
+            *unsafe = true;
+        else if (st.st_size > 0 && (uint64_t)st.st_size <= MAX_FILE)
+            map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    close(fd);
+    if (map == MAP_FAILED || !map)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return map;
+}
+
+bool jc_write_file(int dir, const char *name, const void *data, size_t len)
+{
+    return write_atomic(dir, name, data, len);
+}
+
 /* ---- the whole cache ---- */
 
 jc_group_info *jc_list_groups(int root, size_t *n)
@@ -930,6 +959,7 @@ uint64_t jc_prune(int root, uint64_t limit, unsigned *removed_groups)
              * holds the records dropped now (the next run that uses the
              * cache makes it again, and prunes after). */
             unlinkat(gfd, JC_IMAGE_FILE, 0);
+            unlinkat(gfd, JC_BLOCKS_FILE, 0); /* remade by a run that decodes enough */
             uint64_t room = limit > total + 4096 ? limit - total - 4096 : 0;
             int64_t kept = room ? jc_compact(gfd, NULL, gid, room, false, NULL) : -1;
             close(gfd);

@@ -31,6 +31,7 @@
 
 #define JC_VERSION_DIR "v1"
 #define JC_IMAGE_FILE "image" /* a group's pre-linked units (jit_cache_image.h) */
+#define JC_BLOCKS_FILE "blocks" /* a group's decoded blocks (jit_cache_blocks.h) */
 #define JC_ID_LEN 16 /* bytes of keys, configuration and group ids (XXH3-128) */
 
 enum { JC_F_LOOPS = 1, JC_F_CHAINED = 2, JC_F_MULTI = 4 /* every block is an entry */ };
@@ -132,6 +133,14 @@ bool jc_remove_group(int root, const char *name);
  * NULL if missing, untrusted or damaged. */
 void *jc_read_blob(int root, const char *name, size_t *len);
 bool jc_write_blob(int root, const char *name, const void *data, size_t len);
+/* A file read where it lies: dir/name mapped read-only (not following
+ * symlinks; regular, ours, not writable by others, at most 1 GiB), *len its
+ * size; NULL if missing, untrusted or empty (*unsafe set when untrusted).
+ * Files here are only ever replaced by rename, never rewritten in place,
+ * so a mapping stays whole; the caller checks what it reads. */
+const void *jc_map_file(int dir, const char *name, size_t *len, bool *unsafe);
+/* Writes dir/name through a temporary file and a rename. */
+bool jc_write_file(int dir, const char *name, const void *data, size_t len);
 
 /* ---- the whole cache ---- */
 typedef struct jc_group_info {

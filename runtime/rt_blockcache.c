@@ -231,6 +231,21 @@ size_t rt_bcache_count(const rt_bcache *c) {
     return n;
 }
 
+const ir_block **rt_bcache_blocks(const rt_bcache *c, size_t *n) {
+    rt_bcache *m = (rt_bcache *)c;
+    pthread_mutex_lock(&m->mu);
+    table *t = atomic_load_explicit(&m->tab, memory_order_relaxed);
+    const ir_block **v = m->count ? malloc(m->count * sizeof *v) : NULL;
+    *n = 0;
+    for (size_t i = 0; v && i < t->cap && *n < m->count; i++) {
+        ir_block *b = atomic_load_explicit(&t->slots[i], memory_order_relaxed);
+        if (b)
+            v[(*n)++] = b;
+    }
+    pthread_mutex_unlock(&m->mu);
+    return v;
+}
+
 rt_bcache_reader *rt_bcache_reader_new(rt_bcache *c) {
     rt_bcache_reader *r = calloc(1, sizeof *r);
     if (!r)

@@ -54,6 +54,9 @@ uint64_t rt_bcache_generation(const rt_bcache *c);
 void rt_bcache_flush(rt_bcache *c);
 /* Number of blocks cached. */
 size_t rt_bcache_count(const rt_bcache *c);
+/* The cached blocks in a malloc'd array of *n (NULL if none or out of
+ * memory); valid while nothing flushes (every guest thread stopped). */
+const ir_block **rt_bcache_blocks(const rt_bcache *c, size_t *n);
 
 /* Registers a reader (online); NULL if out of memory. */
 rt_bcache_reader *rt_bcache_reader_new(rt_bcache *c);

@@ -322,7 +322,10 @@ static void log_new_block(const rt_proc *p, const ir_block *b) {
 static ir_block *translate(rt_proc *p, rt_bcache *cache, uint64_t pc) {
     for (;;) {
         uint64_t gen = rt_bcache_generation(cache);
-        ir_block *b = p->arch->decode_block(pc, fetch_parcel, p->mm, MAX_BLOCK_INSNS);
+        /* A block an earlier run decoded, kept in the disk cache, else decoded now. */
+        ir_block *b = tr.j ? jit_cache_block(tr.j, pc) : NULL;
+        if (!b)
+            b = p->arch->decode_block(pc, fetch_parcel, p->mm, MAX_BLOCK_INSNS);
         if (!b) {
             fprintf(stderr, "liftvm: out of memory translating the block at 0x%lx\n", pc);
             exit(1);
@@ -541,6 +544,12 @@ static void start_jit(rt_proc *p) {
 
 /* After every guest thread has unregistered. */
 static void stop_jit(void) {
+    if (tr.j) {
+        size_t n;
+        const ir_block **blocks = rt_bcache_blocks(tr.cache, &n);
+        jit_cache_keep_blocks(tr.j, blocks, blocks ? n : 0);
+        free(blocks);
+    }
     jit_free(tr.j); /* prints the -d stats summary */
     tr.j = NULL;
 }

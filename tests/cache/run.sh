@@ -367,6 +367,88 @@ mv "$IMG" "$S/img-real"
 ln -s "$S/img-real" "$IMG"
 image_damaged img-link "symlinked image (O_NOFOLLOW)"
 
+# ---- decoded blocks kept for the next run (jit_cache_blocks.c) ----
+# blocks FIELD NAME: from NAME's "jit: cache blocks" line: status, kept,
+# taken, changed, damaged or written (-1: no such line)
+blocks() {
+    local line
+    line=$(grep -m1 '^jit: cache blocks' "$S/$2.log" 2> /dev/null) || { echo -1; return; }
+    case $1 in
+    status) sed -E 's/^jit: cache blocks: ([a-z]+);.*/\1/' <<< "$line" ;;
+    kept) sed -E 's/.*; ([0-9]+) kept.*/\1/' <<< "$line" ;;
+    taken) sed -E 's/.* ([0-9]+) taken.*/\1/' <<< "$line" ;;
+    changed) sed -E 's/.* ([0-9]+) whose guest code changed.*/\1/' <<< "$line" ;;
+    damaged) sed -E 's/.* ([0-9]+) damaged;.*/\1/' <<< "$line" ;;
+    written) sed -E 's/.* ([0-9]+) written at exit.*/\1/' <<< "$line" ;;
+    esac
+}
+B=$S/blk
+rm -rf "$B"
+mkdir -p "$B/bin"
+cp -p "$P1" "$B/bin/prog"
+touch -r "$B/bin/prog" "$B/stamp"
+run blk1 "$B/c" "$B/bin/prog" --jit=auto
+run blk2 "$B/c" "$B/bin/prog" --jit=auto
+if ! same blk1 ref1 || ! same blk2 ref1; then
+    fail "decoded blocks" "output differs from --jit=off"
+elif [ "$(blocks written blk1)" -le 0 ]; then
+    fail "decoded blocks" "the first run kept none: $(grep '^jit: cache blocks' "$S/blk1.log")"
+elif [ "$(blocks taken blk2)" -le 0 ] || [ "$(blocks written blk2)" != 0 ]; then
+    fail "decoded blocks" "the second run: $(grep '^jit: cache blocks' "$S/blk2.log")"
+else
+    pass "decoded blocks kept by a run are taken by the next ($(blocks taken blk2) of $(blocks kept blk2))"
+fi
+# The same path, size and time, other code (prog2): every kept block is
+# checked against the guest code it was decoded from.
+cp "$P2" "$B/bin/prog"
+touch -r "$B/stamp" "$B/bin/prog"
+run blk-changed "$B/c" "$B/bin/prog" --jit=auto
+if same blk-changed ref2 && [ "$(blocks changed blk-changed)" -gt 0 ]; then
+    pass "kept blocks whose guest code changed are decoded afresh ($(blocks changed blk-changed))"
+else
+    fail "changed guest code" "$(grep '^jit: cache blocks' "$S/blk-changed.log"); $(diff "$S/blk-changed.out" "$S/ref2.out" | head -3)"
+fi
+# blocks_damaged NAME WHAT STATUS: a run over the damage prints the
+# reference and says so; the run after it takes blocks again.
+blocks_damaged() {
+    local name=$1 what=$2 want=$3
+    run blk-$name "$B/d-$name" "$B/bin/prog" --jit=auto
+    run blk-$name-after "$B/d-$name" "$B/bin/prog" --jit=auto
+    if ! same blk-$name ref1 || ! same blk-$name-after ref1; then
+        fail "$what" "output differs"
+    elif [ "$(blocks status blk-$name)" != "$want" ] ||
+        { [ "$want" = ok ] && [ "$(blocks damaged blk-$name)" -le 0 ]; }; then
+        fail "$what" "not detected: $(grep '^jit: cache blocks' "$S/blk-$name.log")"
+    elif [ "$(blocks status blk-$name-after)" != ok ] || [ "$(blocks taken blk-$name-after)" -le 0 ] ||
+        [ "$(blocks damaged blk-$name-after)" != 0 ]; then
+        fail "$what" "not replaced: $(grep '^jit: cache blocks' "$S/blk-$name-after.log")"
+    else
+        pass "$what"
+    fi
+}
+# blocks_fresh NAME: prog1 again, with the cache of its first runs in $B/d-NAME
+blocks_fresh() {
+    cp -p "$P1" "$B/bin/prog"
+    touch -r "$B/stamp" "$B/bin/prog"
+    rm -rf "$B/d-$1"
+    mkdir -p "$B/d-$1"
+    run blk-seed-$1 "$B/d-$1" "$B/bin/prog" --jit=auto
+    BLK=$(group_of "$B/d-$1")/blocks
+}
+blocks_fresh flip
+size=$(stat -c %s "$BLK")
+for at in $((size / 2)) $((size * 3 / 4)) $((size - 9)); do
+    printf '\x5a' | dd of="$BLK" bs=1 seek=$at conv=notrunc status=none
+done
+blocks_damaged flip "bit-flipped decoded blocks" ok
+blocks_fresh trunc
+truncate -s $(($(stat -c %s "$BLK") - 100)) "$BLK"
+blocks_damaged trunc "truncated decoded blocks" damaged
+blocks_fresh link
+mv "$BLK" "$B/blocks-real"
+ln -s "$B/blocks-real" "$BLK"
+blocks_damaged link "symlinked decoded blocks (O_NOFOLLOW)" damaged
+
 # ---- liftvm cache verify finds planted damage ----
 fresh verify
 G=$(dirname "$PACK")
@@ -376,11 +458,13 @@ size=$(stat -c %s "$PACK")
 printf '\x5a' | dd of="$PACK" bs=1 seek=$((size / 2)) conv=notrunc status=none
 ln -s /etc/passwd "$G/j-33333333333333333333333333333333"
 printf 'XXXXXXXX' | dd of="$G/image" bs=1 seek=16 conv=notrunc status=none
+cp "$(group_of "$B/d-flip")/blocks" "$G/blocks" # another group's: refused as foreign
 "$LIFTVM" cache --cache-dir "$S/d-verify" verify > "$S/verify1.out" 2>&1
 v1=$?
 "$LIFTVM" cache --cache-dir "$S/d-verify" verify > "$S/verify2.out" 2>&1
 v2=$?
 if [ $v1 = 1 ] && grep -q 'removing' "$S/verify1.out" && grep -q 'image damaged: removing' "$S/verify1.out" &&
+    grep -q 'decoded blocks foreign: removing' "$S/verify1.out" && [ ! -e "$G/blocks" ] &&
     [ $v2 = 0 ] &&
     grep -q ' 0 bad ones removed' "$S/verify2.out"; then
     pass "cache verify reports and removes planted damage"
