@@ -505,14 +505,15 @@ bool jit_thread_left_code(jit_thread *t, void *state, uint32_t fault_mxcsr)
 /* Is to among c's indirect targets, or is there no room to add it? */
 static bool ind_known(const jit_cell *c, uint64_t to)
 {
-    for (int i = 0; i < JIT_IND_MAX; i++) {
-        uint64_t x = __atomic_load_n(&c->ind[i], __ATOMIC_RELAXED);
+    const uint64_t *ind = atomic_load_explicit(&c->ind, memory_order_acquire);
+    for (int i = 0; ind && i < JIT_IND_MAX; i++) {
+        uint64_t x = __atomic_load_n(&ind[i], __ATOMIC_RELAXED);
         if (x == to)
             return true;
         if (!x)
             return false;
     }
-    return true;
+    return ind != NULL; /* no room left, or no array yet */
 }
 
 /* Does a block with this count and flags want a compile request (auto)? */
@@ -550,12 +551,13 @@ void jit_note_block(jit_thread *t, const ir_block *b, const void *state, const i
         }
         count_up(c);
     }
-    for (int i = 0; ind && i < JIT_IND_MAX; i++) {
-        uint64_t x = __atomic_load_n(&c->ind[i], __ATOMIC_RELAXED);
+    uint64_t *targets = ind ? jit_cells_ind(j->cells, c) : NULL;
+    for (int i = 0; targets && i < JIT_IND_MAX; i++) {
+        uint64_t x = __atomic_load_n(&targets[i], __ATOMIC_RELAXED);
         if (x == to)
             break;
         if (!x) {
-            __atomic_store_n(&c->ind[i], to, __ATOMIC_RELAXED);
+            __atomic_store_n(&targets[i], to, __ATOMIC_RELAXED);
             break;
         }
     }
@@ -592,8 +594,9 @@ static void reset_cell(jit_cell *c, void *arg)
     atomic_store(&c->tier, 0);
     atomic_store_explicit(&c->code, a->j->exit_stub, memory_order_release);
     __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);
-    for (int i = 0; i < JIT_IND_MAX; i++)
-        __atomic_store_n(&c->ind[i], 0, __ATOMIC_RELAXED);
+    uint64_t *ind = atomic_load_explicit(&c->ind, memory_order_relaxed);
+    for (int i = 0; ind && i < JIT_IND_MAX; i++)
+        __atomic_store_n(&ind[i], 0, __ATOMIC_RELAXED);
     c->borrowed = NULL;
     c->flags = 0;
 }

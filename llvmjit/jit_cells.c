@@ -24,6 +24,14 @@ typedef struct chunk {
     jit_cell cells[CHUNK_CELLS];
 } chunk;
 
+/* Indirect-target arrays (jit_cell.ind), handed out in order. */
+#define IND_CHUNK 64
+typedef struct ind_chunk {
+    struct ind_chunk *next;
+    size_t used;
+    uint64_t ind[IND_CHUNK][JIT_IND_MAX];
+} ind_chunk;
+
 typedef struct table {
     struct table *older; /* replaced tables, freed with the index */
     size_t mask;         /* slots - 1, a power of two minus one */
@@ -34,6 +42,7 @@ struct jit_cells {
     _Atomic(table *) tab;
     size_t count;
     chunk *chunks;
+    ind_chunk *inds;
 };
 
 static size_t slot_of(uint64_t pc, size_t mask)
@@ -67,6 +76,10 @@ void jit_cells_free(jit_cells *c)
     if (!c)
         return;
     for (chunk *k = c->chunks, *n; k; k = n) {
+        n = k->next;
+        free(k);
+    }
+    for (ind_chunk *k = c->inds, *n; k; k = n) {
         n = k->next;
         free(k);
     }
@@ -134,6 +147,7 @@ jit_cell *jit_cells_get(jit_cells *c, uint64_t pc, void *stub)
     atomic_init(&x->code, stub);
     atomic_init(&x->tier, 0);
     atomic_init(&x->flags, 0);
+    atomic_init(&x->ind, NULL);
     c->count++;
     place(atomic_load_explicit(&c->tab, memory_order_relaxed), x);
     return x;
@@ -144,4 +158,22 @@ void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg)
     for (chunk *k = c->chunks; k; k = k->next)
         for (size_t i = 0; i < k->used; i++)
             fn(&k->cells[i], arg);
+}
+
+uint64_t *jit_cells_ind(jit_cells *c, jit_cell *x)
+{
+    uint64_t *ind = atomic_load_explicit(&x->ind, memory_order_relaxed);
+    if (ind)
+        return ind;
+    if (!c->inds || c->inds->used == IND_CHUNK) {
+        ind_chunk *k = calloc(1, sizeof *k);
+        if (!k)
+            return NULL;
+        k->next = c->inds;
+        c->inds = k;
+    }
+    ind = c->inds->ind[c->inds->used++];
+    /* release: a reader that sees the array sees it zeroed */
+    atomic_store_explicit(&x->ind, ind, memory_order_release);
+    return ind;
 }

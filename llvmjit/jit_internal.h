@@ -60,8 +60,11 @@ typedef struct jit_cell {
     _Atomic(void *) code;     /* +0: the unit whose entry is pc, or the exit stub */
     uint64_t count;           /* +8: executions: interpreted + tier-1 entries */
     uint64_t pc;
-    uint64_t ind[JIT_IND_MAX]; /* targets seen after the block's indirect jump, 0 = none
-                                  (written under jit.prof_mu, read atomically) */
+    /* NULL, or JIT_IND_MAX targets seen after the block's indirect jump,
+     * 0 = none: most blocks end otherwise, and cells stay small (a short
+     * run makes ~1,000 of them).  Made and written under jit.prof_mu
+     * (jit_cells_ind), read atomically. */
+    _Atomic(uint64_t *) ind;
     jit_unit *unit;           /* installed unit, owned (under jit.mu) */
     jit_unit *borrowed;       /* code is this multi-entry region's, not unit's (under jit.mu) */
     _Atomic uint8_t tier;     /* tier of the installed unit, 0 none (written under jit.mu) */
@@ -265,6 +268,9 @@ jit_cell *jit_cells_find(const jit_cells *c, uint64_t pc);
 jit_cell *jit_cells_get(jit_cells *c, uint64_t pc, void *stub);
 /* Calls fn on every cell (under jit.prof_mu). */
 void jit_cells_each(jit_cells *c, void (*fn)(jit_cell *, void *), void *arg);
+/* x's indirect-target array, made (zeroed) on first use; NULL if out of
+ * memory.  Under jit.prof_mu; freed with the cells. */
+uint64_t *jit_cells_ind(jit_cells *c, jit_cell *x);
 
 /* ---- compile thread and queue (jit_queue.c) ---- */
 /* Sets up the queue (fork handlers); no thread yet (see jit_wake). */

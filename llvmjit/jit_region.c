@@ -177,7 +177,8 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
         }
         if (!c && !(c = jit_cells_get(j->cells, pc, j->exit_stub)))
             goto fail;
-        if (!add_block(r, b, forced ? NULL : c->ind, c))
+        const uint64_t *ind = atomic_load_explicit(&c->ind, memory_order_acquire);
+        if (!add_block(r, b, forced ? NULL : ind, c))
             goto fail;
         if (pc != head)
             c->flags |= JIT_CF_COVERED;
@@ -186,8 +187,8 @@ jit_req *jit_region_tier2(jit_thread *t, uint64_t head, bool forced)
             uint64_t to[JIT_IND_MAX] = {0};
             if (x->op == IR_BR || x->op == IR_JMP)
                 to[0] = (uint64_t)x->imm;
-            else if (x->op == IR_JMPR && !forced)
-                memcpy(to, c->ind, sizeof to);
+            else if (x->op == IR_JMPR && !forced && ind)
+                memcpy(to, ind, sizeof to);
             for (int i = 0; i < JIT_IND_MAX && to[i]; i++)
                 if (nwork < sizeof work / sizeof work[0] && !seen(work, nwork, to[i]))
                     work[nwork++] = to[i];
